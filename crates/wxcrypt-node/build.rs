@@ -1,0 +1,4 @@
+//! napi-rs link set-up.
+fn main() {
+    napi_build::setup();
+}

@@ -1,0 +1,311 @@
+//! Open-data decryption: `WXBizDataCrypt` (spec §2).
+
+use core::fmt;
+
+use aes::cipher::{
+    block_padding::NoPadding, BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit,
+};
+use aes::Aes128;
+use subtle::{ConstantTimeEq, ConstantTimeLess};
+use zeroize::Zeroizing;
+
+use crate::base64_input;
+use crate::error::{Error, Result};
+use crate::json_check::{object_members, RawValue};
+
+const BLOCK: usize = 16;
+
+/// A mini-program user's `session_key`: 16 bytes, given as base64 by `jscode2session`.
+///
+/// Holds the expanded AES key and the base64 text (the rawData signature is computed over the
+/// text). Both are wiped from memory when the value is dropped, and `Debug` prints neither.
+///
+/// ```
+/// let key = wxcrypt::SessionKey::from_base64("tiihtNczf5v6AKRyjwEUhQ==").unwrap();
+/// assert_eq!(format!("{key:?}"), "SessionKey(<redacted>)");
+/// assert_eq!(wxcrypt::SessionKey::from_base64("AAAA").unwrap_err().code(), -41001);
+/// ```
+#[derive(Clone)]
+pub struct SessionKey {
+    cipher: Aes128,
+    text: Zeroizing<String>,
+}
+
+impl SessionKey {
+    /// Parses the base64 `session_key` under the crate's base64 input policy.
+    ///
+    /// Errors: [`Error::DecodeBase64`] when it is not base64, [`Error::IllegalAesKey`] when it
+    /// does not decode to 16 bytes.
+    pub fn from_base64(session_key: &str) -> Result<SessionKey> {
+        let bytes = Zeroizing::new(
+            base64_input::decode_array::<16>(session_key)
+                .map_err(|_| Error::DecodeBase64)?
+                .ok_or(Error::IllegalAesKey)?,
+        );
+        Ok(SessionKey::from_parts(&bytes, session_key))
+    }
+
+    /// A key from its 16 raw bytes (the base64 text is derived, standard alphabet, padded).
+    pub fn from_bytes(bytes: &[u8; 16]) -> SessionKey {
+        use base64::Engine as _;
+        let text = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes));
+        SessionKey::from_parts(bytes, &text)
+    }
+
+    fn from_parts(bytes: &[u8; 16], text: &str) -> SessionKey {
+        SessionKey {
+            cipher: Aes128::new(bytes.into()),
+            text: Zeroizing::new(text.to_owned()),
+        }
+    }
+
+    /// The `session_key` text this key was made from (needed for signatures). Handle with care:
+    /// it is the secret itself.
+    pub fn expose_base64(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionKey(<redacted>)")
+    }
+}
+
+/// Decodes a base64 iv of exactly 16 bytes.
+fn parse_iv(iv: &str) -> Result<[u8; 16]> {
+    base64_input::decode_array::<16>(iv)
+        .map_err(|_| Error::DecodeBase64)?
+        .ok_or(Error::IllegalIv)
+}
+
+/// AES-128-CBC decryption in place with a constant-time PKCS#7 (block 16) check. Returns the
+/// plaintext length, or `None` for any failure (length or padding), with no other detail.
+fn cbc_decrypt_unpad(cipher: &Aes128, iv: &[u8; 16], buf: &mut [u8]) -> Option<usize> {
+    if buf.is_empty() || buf.len() % BLOCK != 0 {
+        return None;
+    }
+    cbc::Decryptor::<Aes128>::inner_iv_init(cipher.clone(), iv.into())
+        .decrypt_padded_mut::<NoPadding>(buf)
+        .ok()?;
+    let n = buf[buf.len() - 1];
+    // 1 <= n <= 16, and each of the last n bytes equals n; every byte of the last block is read.
+    let mut ok = !n.ct_eq(&0) & n.ct_lt(&(BLOCK as u8 + 1));
+    for (i, &b) in buf[buf.len() - BLOCK..].iter().rev().enumerate() {
+        let in_pad = (i as u8).ct_lt(&n);
+        ok &= !in_pad | b.ct_eq(&n);
+    }
+    bool::from(ok).then(|| buf.len() - usize::from(n))
+}
+
+/// AES-128-CBC encryption with PKCS#7 padding: what WeChat does to produce `encryptedData`.
+///
+/// For tests, simulators and tools: a server never needs to encrypt open data.
+///
+/// ```
+/// use wxcrypt::{encrypt_data, DataCrypt, SessionKey};
+/// let key = SessionKey::from_bytes(&[7; 16]);
+/// let iv = [9u8; 16];
+/// let ct = encrypt_data(&key, &iv, br#"{"watermark":{"appid":"wx1"}}"#);
+/// let b64 = |b: &[u8]| { use base64::Engine as _; base64::engine::general_purpose::STANDARD.encode(b) };
+/// let crypt = DataCrypt::new("wx1", key.expose_base64()).unwrap();
+/// assert!(crypt.decrypt_data(&b64(&ct), &b64(&iv)).is_ok());
+/// ```
+pub fn encrypt_data(key: &SessionKey, iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8> {
+    let pad = BLOCK - plaintext.len() % BLOCK;
+    let mut buf = Vec::with_capacity(plaintext.len() + pad);
+    buf.extend_from_slice(plaintext);
+    buf.resize(plaintext.len() + pad, pad as u8);
+    let len = buf.len();
+    // The buffer is a whole number of blocks, so NoPadding cannot fail.
+    let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), iv.into())
+        .encrypt_padded_mut::<NoPadding>(&mut buf, len);
+    buf
+}
+
+/// The `watermark` WeChat adds to every open-data payload.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Watermark {
+    /// `watermark.appid`: checked against the app's id before any data is returned.
+    pub appid: String,
+    /// `watermark.timestamp` (Unix seconds), when it is a number.
+    pub timestamp: Option<f64>,
+}
+
+/// Decrypted and checked open data: the plaintext JSON text, exactly as WeChat sent it.
+///
+/// The text is valid JSON (by `JSON.parse`'s grammar), an object, and its watermark names the
+/// expected appid. Parse it with [`OpenData::parse`] into your own `serde` types, or hand
+/// [`OpenData::as_str`] to a JSON parser of your choice.
+#[derive(Clone, PartialEq)]
+pub struct OpenData {
+    text: String,
+    watermark: Watermark,
+}
+
+impl OpenData {
+    /// The plaintext JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The plaintext JSON text, by value.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// The checked watermark.
+    pub fn watermark(&self) -> &Watermark {
+        &self.watermark
+    }
+
+    /// Deserializes the payload with `serde_json`.
+    ///
+    /// Note that `serde_json` is stricter than `JSON.parse` in one respect: it refuses lone
+    /// surrogate escapes such as `"\ud800"`, which WeChat does not produce.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(&self.text)
+    }
+}
+
+impl fmt::Debug for OpenData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Payloads carry personal data (phone numbers): show only their size and watermark.
+        f.debug_struct("OpenData")
+            .field("len", &self.text.len())
+            .field("watermark", &self.watermark)
+            .finish()
+    }
+}
+
+/// `WXBizDataCrypt`: decrypts the `encryptedData` + `iv` a mini program sends, for one app and
+/// one user's session key.
+///
+/// ```
+/// use wxcrypt::DataCrypt;
+/// let crypt = DataCrypt::new("wx4f4bc4dec97d474b", "tiihtNczf5v6AKRyjwEUhQ==")?;
+/// let data = crypt.decrypt_data(
+///     "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==",
+///     "r7BXXKkLb8qrSNn05n0qiA==",
+/// )?;
+/// assert!(data.as_str().starts_with(r#"{"openId":"oGZUI0egBJY1zhBYw2KhdUfwVJJE","nickName":"Band""#));
+/// assert_eq!(data.watermark().timestamp, Some(1477314187.0));
+/// # Ok::<(), wxcrypt::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct DataCrypt {
+    app_id: String,
+    key: SessionKey,
+}
+
+impl DataCrypt {
+    /// Checks and expands the session key (base64) for `app_id`.
+    pub fn new(app_id: &str, session_key: &str) -> Result<DataCrypt> {
+        Ok(DataCrypt::with_key(
+            app_id,
+            SessionKey::from_base64(session_key)?,
+        ))
+    }
+
+    /// For a session key already parsed.
+    pub fn with_key(app_id: &str, key: SessionKey) -> DataCrypt {
+        DataCrypt {
+            app_id: app_id.to_owned(),
+            key,
+        }
+    }
+
+    /// The app id the watermark must carry.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The session key.
+    pub fn session_key(&self) -> &SessionKey {
+        &self.key
+    }
+
+    /// Decrypts `encryptedData` with `iv` (both base64) and checks that the plaintext is a JSON
+    /// object whose `watermark.appid` is this app's id.
+    ///
+    /// Errors: [`Error::DecodeBase64`] / [`Error::IllegalIv`] for the shape of the inputs, and
+    /// [`Error::IllegalBuffer`] for every other failure, whatever its cause.
+    pub fn decrypt_data(&self, encrypted_data: &str, iv: &str) -> Result<OpenData> {
+        let text = self.decrypt_raw(encrypted_data, iv)?;
+        let watermark = check_watermark(&text, &self.app_id).ok_or(Error::IllegalBuffer)?;
+        Ok(OpenData { text, watermark })
+    }
+
+    /// Decrypts and unpads, and returns the plaintext as text with no JSON or watermark check:
+    /// for payloads that are not JSON, such as `wx.authPrivateMessage`'s bare activityId.
+    /// Invalid UTF-8 is replaced by U+FFFD, as Node's decoder does.
+    pub fn decrypt_raw(&self, encrypted_data: &str, iv: &str) -> Result<String> {
+        let iv = parse_iv(iv)?;
+        let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
+        let len = cbc_decrypt_unpad(&self.key.cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
+        buf.truncate(len);
+        Ok(match String::from_utf8(buf) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
+    }
+}
+
+/// The watermark of a plaintext, if the text is a JSON object whose `watermark` is an object
+/// with a string `appid` equal to `app_id`.
+fn check_watermark(text: &str, app_id: &str) -> Option<Watermark> {
+    let [watermark] = object_members(text, ["watermark"]).ok()??;
+    let [appid, timestamp] = object_members(watermark?.0, ["appid", "timestamp"]).ok()??;
+    let appid = appid?.as_string()?;
+    if !appid.equals(app_id) {
+        return None;
+    }
+    Some(Watermark {
+        appid: app_id.to_owned(),
+        timestamp: timestamp.and_then(RawValue::as_f64),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_check_is_exact() {
+        let key = SessionKey::from_bytes(&[1; 16]);
+        let iv = [2u8; 16];
+        for pad in 0u8..=17 {
+            // Build a plaintext block whose tail claims `pad` padding bytes, encrypt raw.
+            let mut block = [b'x'; 16];
+            for b in block.iter_mut().rev().take(usize::from(pad.min(16))) {
+                *b = pad;
+            }
+            let mut ct = block;
+            let len = ct.len();
+            let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), (&iv).into())
+                .encrypt_padded_mut::<NoPadding>(&mut ct, len);
+            let got = cbc_decrypt_unpad(&key.cipher, &iv, &mut ct);
+            let want = (1..=16).contains(&pad).then(|| 16 - usize::from(pad));
+            assert_eq!(got, want, "pad {pad}");
+        }
+    }
+
+    #[test]
+    fn watermark_rules() {
+        assert!(check_watermark(r#"{"watermark":{"appid":"wx1","timestamp":5}}"#, "wx1").is_some());
+        for t in [
+            r#"{"watermark":{"appid":"wx2"}}"#,
+            r#"{"watermark":{"appid":1}}"#,
+            r#"{"watermark":["wx1"]}"#,
+            r#"{"watermark":"wx1"}"#,
+            r#"{"watermark":null}"#,
+            r#"{"watermark":{"appid":"wx1"},"watermark":{}}"#,
+            r#"[{"watermark":{"appid":"wx1"}}]"#,
+            r#"{"x":{"watermark":{"appid":"wx1"}}}"#,
+            r#"{"watermark":{"appid":"wx1"}"#,
+        ] {
+            assert!(check_watermark(t, "wx1").is_none(), "{t}");
+        }
+    }
+}
