@@ -1,0 +1,82 @@
+'use strict'
+// The packed tarball installs into an empty folder (no Rust toolchain, no build) and works from
+// CommonJS, ESM and TypeScript (tsc --noEmit --strict on consumer files).
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { execFileSync } = require('node:child_process')
+const { root, vectors } = require('./support/wxcrypt.js')
+
+const band = vectors('wechat-vectors.json').data_crypt[0]
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+function run(cmd, args, cwd, env = {}) {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (e) {
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout}${e.stderr}`)
+  }
+}
+
+test('npm pack → install in an empty folder → CJS, ESM and TypeScript consumers', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxcrypt-pack-'))
+  try {
+    const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', dir, path.join(root, 'npm', 'wxcrypt')], dir))
+    const files = packed[0].files.map((f) => f.path)
+    assert.ok(files.some((f) => /^wxcrypt\..+\.node$/.test(f)), `a built .node in ${files}`)
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/api.js', 'package.json']) assert.ok(files.includes(f), f)
+    assert.ok(!files.some((f) => f.endsWith('.rs') || f.startsWith('src/')), 'no sources')
+
+    const app = path.join(dir, 'app')
+    fs.mkdirSync(app)
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
+    // No PATH to cargo/rustc: installing must not need a toolchain.
+    run(npm, ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, packed[0].filename)], app, { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' })
+
+    const cjs = `
+      const WXBizDataCrypt = require('wxcrypt')
+      const { WXBizDataCrypt: Named, urlSignature } = require('wxcrypt')
+      const pc = new WXBizDataCrypt(${JSON.stringify(band.appId)}, ${JSON.stringify(band.sessionKey)})
+      const d = pc.decryptData(${JSON.stringify(band.encryptedData)}, ${JSON.stringify(band.iv)})
+      console.log(JSON.stringify([d.nickName, d.watermark.appid, Named === WXBizDataCrypt, urlSignature('AAAAA', 1714036504, 1514711492)]))`
+    fs.writeFileSync(path.join(app, 'cjs.cjs'), cjs)
+    assert.deepEqual(JSON.parse(run(process.execPath, ['cjs.cjs'], app)), ['Band', band.appId, true, 'f464b24fc39322e44b38aa78f5edd27bd1441696'])
+
+    const esm = `
+      import WXBizDataCrypt, { WXBizDataCrypt as Named, backend, ErrorCode } from 'wxcrypt'
+      const pc = new WXBizDataCrypt(${JSON.stringify(band.appId)}, ${JSON.stringify(band.sessionKey)})
+      const d = pc.decryptData(${JSON.stringify(band.encryptedData)}, ${JSON.stringify(band.iv)})
+      let errcode
+      try { pc.decryptData('', ${JSON.stringify(band.iv)}) } catch (e) { errcode = e.errcode }
+      console.log(JSON.stringify([d.openId, Named === WXBizDataCrypt, backend, errcode === ErrorCode.IllegalBuffer]))`
+    fs.writeFileSync(path.join(app, 'esm.mjs'), esm)
+    assert.deepEqual(JSON.parse(run(process.execPath, ['esm.mjs'], app)), ['oGZUI0egBJY1zhBYw2KhdUfwVJJE', true, 'native', true])
+
+    const ts = `
+      import WXBizDataCrypt, { WXCryptError, ErrorCode, type UserInfo, type PhoneNumber, verifyUrlSignature } from 'wxcrypt'
+      const pc = new WXBizDataCrypt('wx4f4bc4dec97d474b', 'tiihtNczf5v6AKRyjwEUhQ==')
+      const user = pc.decryptData<UserInfo>('x', 'y')
+      const nick: string = user.nickName
+      const ts: number = user.watermark.timestamp
+      const phone = pc.decryptData<PhoneNumber>('x', 'y')
+      const cc: string = phone.countryCode
+      const raw: string = pc.decryptRaw('x', 'y')
+      const ok: boolean = verifyUrlSignature('t', 1, '2', 'sig') && pc.verifySignature('r', 's')
+      try { pc.decryptData('', '') } catch (e) {
+        if (e instanceof WXCryptError) { const n: -41001 | -41002 | -41003 | -41004 = e.errcode; const c: 'IllegalBuffer' | 'IllegalAesKey' | 'IllegalIv' | 'DecodeBase64Error' = e.code; void n; void c }
+      }
+      const code: -41003 = ErrorCode.IllegalBuffer
+      // @ts-expect-error wrong argument type
+      pc.decryptData(1, 'y')
+      void [nick, ts, cc, raw, ok, code]
+    `
+    fs.writeFileSync(path.join(app, 'consumer.mts'), ts)
+    fs.writeFileSync(path.join(app, 'consumer.cts'), ts.replace(/^\s*import (\S+), \{([^}]*)\} from 'wxcrypt'/m, "import $1 = require('wxcrypt')\nimport {$2} from 'wxcrypt'"))
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+    run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'consumer.mts', 'consumer.cts'], app)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,0 +1,16 @@
+import wxcrypt from './index.js'
+
+export default wxcrypt.WXBizDataCrypt
+export const {
+  WXBizDataCrypt,
+  WXCryptError,
+  ErrorCode,
+  backend,
+  rawDataSignature,
+  verifyRawDataSignature,
+  urlSignature,
+  verifyUrlSignature,
+  msgSignature,
+  verifyMsgSignature,
+  sessionKeySignature,
+} = wxcrypt
