@@ -1,7 +1,8 @@
 //! # wxcrypt
 //!
 //! WeChat Mini Program server-side crypto: decrypting `encryptedData` (`WXBizDataCrypt`),
-//! checking `rawData`, push-URL, message and session-key signatures.
+//! checking `rawData`, push-URL, message and session-key signatures, and the message-push
+//! encryption of safe mode (`WXBizMsgCrypt`, [`MsgCrypt`]).
 //!
 //! ```
 //! use wxcrypt::DataCrypt;
@@ -45,10 +46,12 @@ mod base64_input;
 mod data;
 mod error;
 mod json_check;
+mod msg;
 mod signature;
 
 pub use data::{encrypt_data, DataCrypt, OpenData, SessionKey, Watermark};
 pub use error::{Error, Result};
+pub use msg::{Format, MsgCrypt};
 pub use signature::{
     msg_signature, raw_data_signature, session_key_signature, url_signature, verify_msg_signature,
     verify_raw_data_signature, verify_session_key_signature, verify_url_signature,

