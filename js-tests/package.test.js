@@ -26,7 +26,7 @@ test('npm pack → install in an empty folder → CJS, ESM and TypeScript consum
     const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', dir, path.join(root, 'npm', 'wxcrypt')], dir))
     const files = packed[0].files.map((f) => f.path)
     assert.ok(files.some((f) => /^wxcrypt\..+\.node$/.test(f)), `a built .node in ${files}`)
-    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/api.js', 'package.json']) assert.ok(files.includes(f), f)
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/api.js', 'middleware/koa.js', 'middleware/express.d.ts', 'package.json']) assert.ok(files.includes(f), f)
     assert.ok(!files.some((f) => f.endsWith('.rs') || f.startsWith('src/')), 'no sources')
 
     const app = path.join(dir, 'app')
@@ -50,12 +50,16 @@ test('npm pack → install in an empty folder → CJS, ESM and TypeScript consum
       const d = pc.decryptData(${JSON.stringify(band.encryptedData)}, ${JSON.stringify(band.iv)})
       let errcode
       try { pc.decryptData('', ${JSON.stringify(band.iv)}) } catch (e) { errcode = e.errcode }
-      console.log(JSON.stringify([d.openId, Named === WXBizDataCrypt, backend, errcode === ErrorCode.IllegalBuffer]))`
+      import koaPush from 'wxcrypt/koa'
+      import { wechatPush } from 'wxcrypt/express'
+      console.log(JSON.stringify([d.openId, Named === WXBizDataCrypt, backend, errcode === ErrorCode.IllegalBuffer, typeof koaPush({ token: 't' }), typeof wechatPush]))`
     fs.writeFileSync(path.join(app, 'esm.mjs'), esm)
-    assert.deepEqual(JSON.parse(run(process.execPath, ['esm.mjs'], app)), ['oGZUI0egBJY1zhBYw2KhdUfwVJJE', true, 'native', true])
+    assert.deepEqual(JSON.parse(run(process.execPath, ['esm.mjs'], app)), ['oGZUI0egBJY1zhBYw2KhdUfwVJJE', true, 'native', true, 'function', 'function'])
 
     const ts = `
-      import WXBizDataCrypt, { WXCryptError, ErrorCode, type UserInfo, type PhoneNumber, verifyUrlSignature } from 'wxcrypt'
+      import koaPush from 'wxcrypt/koa'
+      import expressPush from 'wxcrypt/express'
+      import WXBizDataCrypt, { WXBizMsgCrypt, WXCryptError, ErrorCode, type UserInfo, type PhoneNumber, verifyUrlSignature } from 'wxcrypt'
       const pc = new WXBizDataCrypt('wx4f4bc4dec97d474b', 'tiihtNczf5v6AKRyjwEUhQ==')
       const user = pc.decryptData<UserInfo>('x', 'y')
       const nick: string = user.nickName
@@ -65,12 +69,18 @@ test('npm pack → install in an empty folder → CJS, ESM and TypeScript consum
       const raw: string = pc.decryptRaw('x', 'y')
       const ok: boolean = verifyUrlSignature('t', 1, '2', 'sig') && pc.verifySignature('r', 's')
       try { pc.decryptData('', '') } catch (e) {
-        if (e instanceof WXCryptError) { const n: -41001 | -41002 | -41003 | -41004 = e.errcode; const c: 'IllegalBuffer' | 'IllegalAesKey' | 'IllegalIv' | 'DecodeBase64Error' = e.code; void n; void c }
+        if (e instanceof WXCryptError) { const n: number = e.errcode; const c: string = e.code; void n; void c }
       }
       const code: -41003 = ErrorCode.IllegalBuffer
       // @ts-expect-error wrong argument type
       pc.decryptData(1, 'y')
-      void [nick, ts, cc, raw, ok, code]
+      const mc = new WXBizMsgCrypt('t', 'k', 'wx')
+      const env: string = mc.encryptMsg({ a: 1 }) + mc.encryptMsg('x', 1, '2', 'xml') + mc.decryptMsg('s', '1', 2, { Encrypt: 'e' })
+      const koaMw = koaPush({ token: 't', encodingAESKey: 'k', appId: 'wx' })
+      const expressMw = expressPush({ token: 't' })
+      // @ts-expect-error token is required
+      koaPush({})
+      void [nick, ts, cc, raw, ok, code, env, koaMw, expressMw]
     `
     fs.writeFileSync(path.join(app, 'consumer.mts'), ts)
     fs.writeFileSync(path.join(app, 'consumer.cts'), ts.replace(/^\s*import (\S+), \{([^}]*)\} from 'wxcrypt'/m, "import $1 = require('wxcrypt')\nimport {$2} from 'wxcrypt'"))

@@ -111,23 +111,94 @@ declare namespace WXBizDataCrypt {
     readonly IllegalBuffer: -41003
     /** A base64 field holds a character outside the standard and URL-safe alphabets. */
     readonly DecodeBase64Error: -41004
+    /** Message push: the msg_signature (or URL signature) does not match. */
+    readonly WXBizMsgCrypt_ValidateSignature_Error: -40001
+    /** Message push: no Encrypt field in the JSON or XML body. */
+    readonly WXBizMsgCrypt_ParseXml_Error: -40002
+    readonly WXBizMsgCrypt_ComputeSignature_Error: -40003
+    /** Message push: the EncodingAESKey is not 43 base64 characters. */
+    readonly WXBizMsgCrypt_IllegalAesKey: -40004
+    /** Message push: the message was encrypted for another appid. */
+    readonly WXBizMsgCrypt_ValidateAppid_Error: -40005
+    readonly WXBizMsgCrypt_EncryptAES_Error: -40006
+    /** Message push: bad ciphertext length or padding. */
+    readonly WXBizMsgCrypt_DecryptAES_Error: -40007
+    /** Message push: the decrypted buffer's length fields are out of bounds. */
+    readonly WXBizMsgCrypt_IllegalBuffer: -40008
+    readonly WXBizMsgCrypt_EncodeBase64_Error: -40009
+    /** Message push: Encrypt is not base64. */
+    readonly WXBizMsgCrypt_DecodeBase64_Error: -40010
+    /** Message push: the reply envelope cannot be written. */
+    readonly WXBizMsgCrypt_GenReturnXml_Error: -40011
   }
 
   /** The names of {@link ErrorCode}, used as `error.code`. */
   export type ErrorCodeName = keyof typeof ErrorCode
 
   /**
-   * What decryption throws. `message` is always `'Illegal Buffer'` (what code written for the
-   * official sample checks). `errcode` and `code` are the only enumerable properties, so
-   * serialising the error (`ctx.body = { err }`) reveals nothing more.
+   * What wxcrypt throws. For open data (-4100x) `message` is always `'Illegal Buffer'` (what code
+   * written for the official sample checks); for message push (-400xx) it names what failed.
+   * `errcode` and `code` are the only enumerable properties, so serialising the error
+   * (`ctx.body = { err }`) reveals nothing more.
    */
   export class WXCryptError extends Error {
-    readonly message: 'Illegal Buffer'
     readonly name: 'WXCryptError'
     /** The official numeric code, e.g. -41003. */
     readonly errcode: (typeof ErrorCode)[ErrorCodeName]
     /** The official name of the code, e.g. 'IllegalBuffer'. */
     readonly code: ErrorCodeName
+  }
+
+  /**
+   * Message-push crypto in safe mode (WeChat's WXBizMsgCrypt), for JSON and XML bodies.
+   *
+   * ```js
+   * const mc = new WXBizMsgCrypt(token, encodingAESKey, appId)
+   * const text = mc.decryptMsg(query.msg_signature, query.timestamp, query.nonce, body)
+   * const reply = mc.encryptMsg(JSON.stringify({ ok: 1 }), query.timestamp, query.nonce, 'json')
+   * ```
+   */
+  export class WXBizMsgCrypt {
+    /**
+     * @param token the Token of the message-push settings.
+     * @param encodingAESKey the 43-character EncodingAESKey.
+     * @param appId the mini program's appid.
+     * @throws {WXCryptError} -40004 when the EncodingAESKey is malformed.
+     */
+    constructor(token: string, encodingAESKey: string, appId: string)
+    readonly appId: string
+    /**
+     * Checks `msgSignature` (constant time) and decrypts. `body` is the request body: a JSON
+     * string, an XML string, its bytes, or an object a body parser made (`{ Encrypt }`).
+     * @returns the decrypted message text (JSON or XML, as the app is configured).
+     * @throws {WXCryptError} -40001 signature, -40002 no Encrypt field, -40010 base64,
+     *   -40007 decryption, -40008 lengths, -40005 appid.
+     */
+    decryptMsg(
+      msgSignature: string,
+      timestamp: string | number,
+      nonce: string | number,
+      body: string | Uint8Array | { Encrypt?: unknown },
+    ): string
+    /**
+     * Encrypts a reply into its envelope (`Encrypt`, `MsgSignature`, `TimeStamp`, `Nonce`) with a
+     * fresh random prefix. `timestamp` defaults to now, `nonce` to a random number; an object
+     * reply is sent as its JSON text.
+     * @param options.random testing only: a fixed 16-character random prefix, to reproduce
+     *   published vectors. Never in production.
+     */
+    encryptMsg(
+      replyMsg: string | object,
+      timestamp?: string | number,
+      nonce?: string | number,
+      format?: 'json' | 'xml',
+      options?: { random?: string },
+    ): string
+    /**
+     * GET URL verification: returns `echostr` when the signature holds.
+     * @throws {WXCryptError} -40001 otherwise.
+     */
+    verifyUrl(signature: string, timestamp: string | number, nonce: string | number, echostr: string): string
   }
 
   /** Which implementation runs: the native addon, or the WebAssembly build. */

@@ -3,6 +3,7 @@ import wxcrypt from './index.js'
 export default wxcrypt.WXBizDataCrypt
 export const {
   WXBizDataCrypt,
+  WXBizMsgCrypt,
   WXCryptError,
   ErrorCode,
   backend,

@@ -6,7 +6,7 @@
 
 use napi::{Error, Result, Status};
 use napi_derive::napi;
-use wxcrypt::DataCrypt;
+use wxcrypt::{DataCrypt, Format, MsgCrypt};
 
 fn to_js(e: wxcrypt::Error) -> Error {
     Error::new(Status::GenericFailure, e.code().to_string())
@@ -81,4 +81,101 @@ pub fn verify_msg_signature(
 #[napi]
 pub fn session_key_signature(session_key: String) -> String {
     wxcrypt::session_key_signature(&session_key)
+}
+
+fn msg_crypt(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<MsgCrypt> {
+    MsgCrypt::new(token, encoding_aes_key, app_id).map_err(to_js)
+}
+
+fn format(format: &str) -> Result<Format> {
+    match format {
+        "json" => Ok(Format::Json),
+        "xml" => Ok(Format::Xml),
+        _ => Err(Error::new(
+            Status::InvalidArg,
+            "format must be 'json' or 'xml'",
+        )),
+    }
+}
+
+#[napi]
+pub fn msg_check_key(token: String, encoding_aes_key: String, app_id: String) -> Result<()> {
+    msg_crypt(&token, &encoding_aes_key, &app_id).map(|_| ())
+}
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_decrypt(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    msg_signature: String,
+    timestamp: String,
+    nonce: String,
+    body: String,
+) -> Result<String> {
+    msg_crypt(&token, &encoding_aes_key, &app_id)?
+        .decrypt_msg(&msg_signature, &timestamp, &nonce, &body)
+        .map_err(to_js)
+}
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_decrypt_encrypt(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    msg_signature: String,
+    timestamp: String,
+    nonce: String,
+    encrypt: String,
+) -> Result<String> {
+    msg_crypt(&token, &encoding_aes_key, &app_id)?
+        .decrypt_encrypt(&msg_signature, &timestamp, &nonce, &encrypt)
+        .map_err(to_js)
+}
+
+/// `random`: a fixed 16-byte prefix, for reproducing vectors in tests only.
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_encrypt(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    reply: String,
+    timestamp: String,
+    nonce: String,
+    envelope: String,
+    random: Option<String>,
+) -> Result<String> {
+    let mc = msg_crypt(&token, &encoding_aes_key, &app_id)?;
+    let format = format(&envelope)?;
+    match random {
+        None => mc.encrypt_msg(&reply, &timestamp, &nonce, format),
+        Some(r) => {
+            let random: [u8; 16] = r
+                .as_bytes()
+                .try_into()
+                .map_err(|_| Error::new(Status::InvalidArg, "random must be 16 bytes"))?;
+            mc.encrypt_msg_with_random(&reply, &timestamp, &nonce, format, &random)
+        }
+    }
+    .map_err(to_js)
+}
+
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_verify_url(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    signature: String,
+    timestamp: String,
+    nonce: String,
+    echostr: String,
+) -> Result<String> {
+    msg_crypt(&token, &encoding_aes_key, &app_id)?
+        .verify_url(&signature, &timestamp, &nonce, &echostr)
+        .map(str::to_owned)
+        .map_err(to_js)
 }

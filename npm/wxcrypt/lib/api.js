@@ -4,15 +4,45 @@
 // message is the official numeric code. This file only checks argument types, shapes errors and
 // lets the host's JSON.parse build the result object: all crypto and checks live in Rust.
 
-/** Official error codes of WXBizDataCrypt, by their names in WeChat's samples. */
+/**
+ * Official error codes, by their names in WeChat's samples: WXBizDataCrypt's -4100x, and
+ * WXBizMsgCrypt's -400xx (with their `WXBizMsgCrypt_` prefix, which keeps every name unique).
+ */
 const ErrorCode = Object.freeze({
   IllegalAesKey: -41001,
   IllegalIv: -41002,
   IllegalBuffer: -41003,
   DecodeBase64Error: -41004,
+  WXBizMsgCrypt_ValidateSignature_Error: -40001,
+  WXBizMsgCrypt_ParseXml_Error: -40002,
+  WXBizMsgCrypt_ComputeSignature_Error: -40003,
+  WXBizMsgCrypt_IllegalAesKey: -40004,
+  WXBizMsgCrypt_ValidateAppid_Error: -40005,
+  WXBizMsgCrypt_EncryptAES_Error: -40006,
+  WXBizMsgCrypt_DecryptAES_Error: -40007,
+  WXBizMsgCrypt_IllegalBuffer: -40008,
+  WXBizMsgCrypt_EncodeBase64_Error: -40009,
+  WXBizMsgCrypt_DecodeBase64_Error: -40010,
+  WXBizMsgCrypt_GenReturnXml_Error: -40011,
 })
 
 const NAMES = new Map(Object.entries(ErrorCode).map(([name, code]) => [code, name]))
+
+// Open-data failures all say 'Illegal Buffer' (the official sample's message, and no oracle);
+// message-push failures say what failed (their signature is checked before anything else).
+const MESSAGES = new Map([
+  [-40001, 'signature mismatch'],
+  [-40002, 'no Encrypt field in the JSON or XML body'],
+  [-40003, 'cannot compute the signature'],
+  [-40004, 'EncodingAESKey must be 43 base64 characters'],
+  [-40005, 'the message belongs to another appid'],
+  [-40006, 'encryption failed'],
+  [-40007, 'decryption failed'],
+  [-40008, 'malformed decrypted message'],
+  [-40009, 'base64 encoding failed'],
+  [-40010, 'Encrypt is not base64'],
+  [-40011, 'cannot build the reply envelope'],
+])
 
 /**
  * The one error decryption throws. `message` is always 'Illegal Buffer' (what code written for
@@ -21,7 +51,7 @@ const NAMES = new Map(Object.entries(ErrorCode).map(([name, code]) => [code, nam
  */
 class WXCryptError extends Error {
   constructor(errcode) {
-    super('Illegal Buffer')
+    super(MESSAGES.get(errcode) || 'Illegal Buffer')
     this.errcode = errcode
     this.code = NAMES.get(errcode)
   }
@@ -74,6 +104,27 @@ function shape(err) {
   return NAMES.has(code) ? new WXCryptError(code) : err
 }
 
+/** Calls into the backend, turning its coded failures into WXCryptError. */
+function call(fn) {
+  try {
+    return fn()
+  } catch (err) {
+    throw shape(err)
+  }
+}
+
+function nowSeconds() {
+  return String(Math.floor(Date.now() / 1000))
+}
+
+function randomNonce() {
+  const buf = new Uint32Array(1)
+  globalThis.crypto.getRandomValues(buf)
+  return String(buf[0])
+}
+
+const utf8 = new TextDecoder()
+
 function createApi(binding, backend) {
   /**
    * Drop-in replacement for WeChat's WXBizDataCrypt.js.
@@ -87,21 +138,15 @@ function createApi(binding, backend) {
     }
 
     decryptData(encryptedData, iv) {
-      let text
-      try {
-        text = binding.decryptData(this.appId, this.#sessionKey, str('encryptedData', encryptedData), str('iv', iv))
-      } catch (err) {
-        throw shape(err)
-      }
-      return JSON.parse(text)
+      const ed = str('encryptedData', encryptedData)
+      const ivs = str('iv', iv)
+      return JSON.parse(call(() => binding.decryptData(this.appId, this.#sessionKey, ed, ivs)))
     }
 
     decryptRaw(encryptedData, iv) {
-      try {
-        return binding.decryptRaw(this.appId, this.#sessionKey, str('encryptedData', encryptedData), str('iv', iv))
-      } catch (err) {
-        throw shape(err)
-      }
+      const ed = str('encryptedData', encryptedData)
+      const ivs = str('iv', iv)
+      return call(() => binding.decryptRaw(this.appId, this.#sessionKey, ed, ivs))
     }
 
     verifySignature(rawData, signature) {
@@ -109,8 +154,61 @@ function createApi(binding, backend) {
     }
   }
 
+  /**
+   * Message-push crypto in safe mode (WeChat's WXBizMsgCrypt), for JSON and XML bodies.
+   */
+  class WXBizMsgCrypt {
+    #token
+    #key
+
+    constructor(token, encodingAESKey, appId) {
+      this.#token = secret('token', token)
+      this.#key = secret('encodingAESKey', encodingAESKey)
+      this.appId = str('appId', appId)
+      call(() => binding.msgCheckKey(this.#token, this.#key, this.appId))
+    }
+
+    decryptMsg(msgSignature, timestamp, nonce, body) {
+      const args = [this.#token, this.#key, this.appId, str('msgSignature', msgSignature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce)]
+      if (typeof body === 'string') return call(() => binding.msgDecrypt(...args, body))
+      if (body instanceof Uint8Array) return call(() => binding.msgDecrypt(...args, utf8.decode(body)))
+      if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+        // A body a framework already parsed (JSON, or XML parsed into an object).
+        const encrypt = Array.isArray(body.Encrypt) ? body.Encrypt[0] : body.Encrypt
+        if (typeof encrypt !== 'string') throw new WXCryptError(-40002)
+        return call(() => binding.msgDecryptEncrypt(...args, encrypt))
+      }
+      throw invalidType('body', 'a string, a Buffer or an object', body)
+    }
+
+    encryptMsg(replyMsg, timestamp, nonce, format = 'json', options = undefined) {
+      const reply = typeof replyMsg === 'object' && replyMsg !== null ? JSON.stringify(replyMsg) : str('replyMsg', replyMsg)
+      const ts = timestamp === undefined ? nowSeconds() : strOrNum('timestamp', timestamp)
+      const n = nonce === undefined ? randomNonce() : strOrNum('nonce', nonce)
+      if (format !== 'json' && format !== 'xml') {
+        const err = new TypeError(`The "format" argument must be 'json' or 'xml'. Received ${describe(format)}`)
+        err.code = 'ERR_INVALID_ARG_VALUE'
+        throw err
+      }
+      const random = options && options.random !== undefined ? str('options.random', options.random) : undefined
+      if (random !== undefined && !/^[\x20-\x7e]{16}$/.test(random)) {
+        const err = new TypeError('The "options.random" argument must be 16 printable ASCII characters')
+        err.code = 'ERR_INVALID_ARG_VALUE'
+        throw err
+      }
+      return call(() => binding.msgEncrypt(this.#token, this.#key, this.appId, reply, ts, n, format, random))
+    }
+
+    verifyUrl(signature, timestamp, nonce, echostr) {
+      return call(() =>
+        binding.msgVerifyUrl(this.#token, this.#key, this.appId, str('signature', signature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce), strOrNum('echostr', echostr)),
+      )
+    }
+  }
+
   const api = {
     WXBizDataCrypt,
+    WXBizMsgCrypt,
     WXCryptError,
     ErrorCode,
     backend,

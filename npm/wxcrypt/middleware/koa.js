@@ -1,0 +1,37 @@
+'use strict'
+// Koa middleware for a mini program's message-push endpoint (GET verification, POST decryption).
+const { createPushHandler } = require('../lib/push.js')
+
+/**
+ * `app.use(wechatPush({ token, encodingAESKey, appId }))`, or on a route. On a verified POST,
+ * `ctx.state.wechat` holds `{ encrypted, format, message, text, openid }` and
+ * `ctx.wechatReply(msg)` sets an (encrypted, in safe mode) reply body.
+ */
+function wechatPush(options) {
+  const handle = createPushHandler(options)
+  return async function wechatPushMiddleware(ctx, next) {
+    const result = await handle({ method: ctx.method, query: ctx.query, body: ctx.request.body, stream: ctx.req })
+    if (!result.next) {
+      ctx.status = result.status
+      ctx.type = 'text/plain'
+      ctx.body = result.text
+      if (result.error) ctx.state.wechatError = result.error
+      return
+    }
+    ctx.state.wechat = result.wechat
+    ctx.wechatReply = (msg) => {
+      const { type, body } = result.wechat.reply(msg)
+      ctx.type = type
+      ctx.body = body
+    }
+    await next()
+    if (ctx.body === undefined && ctx.status === 404) {
+      // A handler that answered nothing: WeChat expects 'success'.
+      ctx.wechatReply('success')
+    }
+  }
+}
+
+module.exports = wechatPush
+module.exports.wechatPush = wechatPush
+module.exports.default = wechatPush
