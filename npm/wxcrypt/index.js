@@ -1,8 +1,10 @@
 'use strict'
 const { createApi } = require('./lib/api.js')
-const { loadNative } = require('./lib/native.js')
+const { loadBinding } = require('./lib/backend.js')
 
-const api = createApi(loadNative(), 'native')
+// The native addon, or the WebAssembly build when it cannot load; WXCRYPT_BACKEND=native|wasm forces one.
+const { binding, backend } = loadBinding()
+const api = createApi(binding, backend)
 
 // `require('wxcrypt')` is the class itself, as `require('./WXBizDataCrypt')` was; everything
 // else hangs off it, so destructuring works too.

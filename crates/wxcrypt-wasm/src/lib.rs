@@ -1,0 +1,186 @@
+//! The WebAssembly binding of `wxcrypt`, for edge runtimes (Cloudflare Workers, Vercel Edge, Deno,
+//! Bun, browsers) and as the fallback of the Node package. It mirrors `crates/wxcrypt-node`
+//! function for function: the same JS names, the same argument order, strings in, a string (or a
+//! boolean) out; a failure is thrown as a JS `Error` (`JsError`) whose message is the official numeric code
+//! (e.g. `"-41003"`), and `npm/wxcrypt/lib/api.js` turns it into the public error shape.
+//! No logic lives here.
+#![forbid(unsafe_code)]
+#![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
+
+use wasm_bindgen::prelude::*;
+use wxcrypt::{DataCrypt, Format, MsgCrypt};
+
+/// Only the numeric code crosses: never the input, never a secret.
+fn to_js(e: wxcrypt::Error) -> JsError {
+    JsError::new(&e.code().to_string())
+}
+
+#[wasm_bindgen(js_name = decryptData)]
+pub fn decrypt_data(
+    app_id: String,
+    session_key: String,
+    encrypted_data: String,
+    iv: String,
+) -> Result<String, JsError> {
+    DataCrypt::new(&app_id, &session_key)
+        .and_then(|c| c.decrypt_data(&encrypted_data, &iv))
+        .map(wxcrypt::OpenData::into_string)
+        .map_err(to_js)
+}
+
+#[wasm_bindgen(js_name = decryptRaw)]
+pub fn decrypt_raw(
+    app_id: String,
+    session_key: String,
+    encrypted_data: String,
+    iv: String,
+) -> Result<String, JsError> {
+    DataCrypt::new(&app_id, &session_key)
+        .and_then(|c| c.decrypt_raw(&encrypted_data, &iv))
+        .map_err(to_js)
+}
+
+#[wasm_bindgen(js_name = rawDataSignature)]
+pub fn raw_data_signature(raw_data: String, session_key: String) -> String {
+    wxcrypt::raw_data_signature(&raw_data, &session_key)
+}
+
+#[wasm_bindgen(js_name = verifyRawDataSignature)]
+pub fn verify_raw_data_signature(raw_data: String, session_key: String, signature: String) -> bool {
+    wxcrypt::verify_raw_data_signature(&raw_data, &session_key, &signature)
+}
+
+#[wasm_bindgen(js_name = urlSignature)]
+pub fn url_signature(token: String, timestamp: String, nonce: String) -> String {
+    wxcrypt::url_signature(&token, &timestamp, &nonce)
+}
+
+#[wasm_bindgen(js_name = verifyUrlSignature)]
+pub fn verify_url_signature(
+    token: String,
+    timestamp: String,
+    nonce: String,
+    signature: String,
+) -> bool {
+    wxcrypt::verify_url_signature(&token, &timestamp, &nonce, &signature)
+}
+
+#[wasm_bindgen(js_name = msgSignature)]
+pub fn msg_signature(token: String, timestamp: String, nonce: String, encrypt: String) -> String {
+    wxcrypt::msg_signature(&token, &timestamp, &nonce, &encrypt)
+}
+
+#[wasm_bindgen(js_name = verifyMsgSignature)]
+pub fn verify_msg_signature(
+    token: String,
+    timestamp: String,
+    nonce: String,
+    encrypt: String,
+    signature: String,
+) -> bool {
+    wxcrypt::verify_msg_signature(&token, &timestamp, &nonce, &encrypt, &signature)
+}
+
+#[wasm_bindgen(js_name = sessionKeySignature)]
+pub fn session_key_signature(session_key: String) -> String {
+    wxcrypt::session_key_signature(&session_key)
+}
+
+fn msg_crypt(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<MsgCrypt, JsError> {
+    MsgCrypt::new(token, encoding_aes_key, app_id).map_err(to_js)
+}
+
+fn format(format: &str) -> Result<Format, JsError> {
+    match format {
+        "json" => Ok(Format::Json),
+        "xml" => Ok(Format::Xml),
+        _ => Err(JsError::new("format must be 'json' or 'xml'")),
+    }
+}
+
+#[wasm_bindgen(js_name = msgCheckKey)]
+pub fn msg_check_key(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+) -> Result<(), JsError> {
+    msg_crypt(&token, &encoding_aes_key, &app_id).map(|_| ())
+}
+
+#[wasm_bindgen(js_name = msgDecrypt)]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_decrypt(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    msg_signature: String,
+    timestamp: String,
+    nonce: String,
+    body: String,
+) -> Result<String, JsError> {
+    msg_crypt(&token, &encoding_aes_key, &app_id)?
+        .decrypt_msg(&msg_signature, &timestamp, &nonce, &body)
+        .map_err(to_js)
+}
+
+#[wasm_bindgen(js_name = msgDecryptEncrypt)]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_decrypt_encrypt(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    msg_signature: String,
+    timestamp: String,
+    nonce: String,
+    encrypt: String,
+) -> Result<String, JsError> {
+    msg_crypt(&token, &encoding_aes_key, &app_id)?
+        .decrypt_encrypt(&msg_signature, &timestamp, &nonce, &encrypt)
+        .map_err(to_js)
+}
+
+/// `random`: a fixed 16-byte prefix, for reproducing vectors in tests only; without it the
+/// prefix comes from the host's CSPRNG (`crypto.getRandomValues`, through getrandom).
+#[wasm_bindgen(js_name = msgEncrypt)]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_encrypt(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    reply: String,
+    timestamp: String,
+    nonce: String,
+    envelope: String,
+    random: Option<String>,
+) -> Result<String, JsError> {
+    let mc = msg_crypt(&token, &encoding_aes_key, &app_id)?;
+    let format = format(&envelope)?;
+    match random {
+        None => mc.encrypt_msg(&reply, &timestamp, &nonce, format),
+        Some(r) => {
+            let random: [u8; 16] = r
+                .as_bytes()
+                .try_into()
+                .map_err(|_| JsError::new("random must be 16 bytes"))?;
+            mc.encrypt_msg_with_random(&reply, &timestamp, &nonce, format, &random)
+        }
+    }
+    .map_err(to_js)
+}
+
+#[wasm_bindgen(js_name = msgVerifyUrl)]
+#[allow(clippy::too_many_arguments)]
+pub fn msg_verify_url(
+    token: String,
+    encoding_aes_key: String,
+    app_id: String,
+    signature: String,
+    timestamp: String,
+    nonce: String,
+    echostr: String,
+) -> Result<String, JsError> {
+    msg_crypt(&token, &encoding_aes_key, &app_id)?
+        .verify_url(&signature, &timestamp, &nonce, &echostr)
+        .map(str::to_owned)
+        .map_err(to_js)
+}

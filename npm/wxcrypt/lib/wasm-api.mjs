@@ -1,0 +1,24 @@
+// The public API over the WebAssembly backend, for the ESM entries (workerd.mjs,
+// edge-light.mjs, wasm.mjs). Each entry initialises the glue before any of these functions can
+// be called: its own body runs after this module's and before the importer's.
+import * as binding from '../wasm/wxcrypt_wasm.mjs'
+import { createApi } from './api.mjs'
+
+const api = createApi(binding, 'wasm')
+
+export default api.WXBizDataCrypt
+// The same names as index.mjs (js-tests/runtimes checks that both lists match).
+export const {
+  WXBizDataCrypt,
+  WXBizMsgCrypt,
+  WXCryptError,
+  ErrorCode,
+  backend,
+  rawDataSignature,
+  verifyRawDataSignature,
+  urlSignature,
+  verifyUrlSignature,
+  msgSignature,
+  verifyMsgSignature,
+  sessionKeySignature,
+} = api
