@@ -59,6 +59,15 @@ impl SessionKey {
         }
     }
 
+    /// Decrypts and unpads raw bytes (for diagnostics): `None` on any failure.
+    pub(crate) fn decrypt_raw_bytes(&self, ct: &[u8], iv: &[u8]) -> Option<Vec<u8>> {
+        let iv: [u8; 16] = iv.try_into().ok()?;
+        let mut buf = ct.to_vec();
+        let len = cbc_decrypt_unpad(&self.cipher, &iv, &mut buf)?;
+        buf.truncate(len);
+        Some(buf)
+    }
+
     /// The `session_key` text this key was made from (needed for signatures). Handle with care:
     /// it is the secret itself.
     pub fn expose_base64(&self) -> &str {
@@ -232,8 +241,36 @@ impl DataCrypt {
     /// Errors: [`Error::DecodeBase64`] / [`Error::IllegalIv`] for the shape of the inputs, and
     /// [`Error::IllegalBuffer`] for every other failure, whatever its cause.
     pub fn decrypt_data(&self, encrypted_data: &str, iv: &str) -> Result<OpenData> {
+        self.decrypt_data_with(encrypted_data, iv, &DecryptOptions::default())
+    }
+
+    /// [`DataCrypt::decrypt_data`] with the optional freshness and identity checks of `options`
+    /// ([`Error::Expired`], [`Error::OpenIdMismatch`]), which run after the watermark check.
+    ///
+    /// ```
+    /// use wxcrypt::{encrypt_data, DataCrypt, DecryptOptions, SessionKey};
+    /// let key = SessionKey::from_bytes(&[7; 16]);
+    /// let text = br#"{"openId":"o1","watermark":{"appid":"wx1","timestamp":1000}}"#;
+    /// let b64 = |b: &[u8]| { use base64::Engine as _; base64::engine::general_purpose::STANDARD.encode(b) };
+    /// let (ct, iv) = (b64(&encrypt_data(&key, &[0; 16], text)), b64(&[0; 16]));
+    /// let crypt = DataCrypt::with_key("wx1", key);
+    /// let fresh = DecryptOptions { max_age_seconds: Some(300), now: Some(1100), ..Default::default() };
+    /// assert!(crypt.decrypt_data_with(&ct, &iv, &fresh).is_ok());
+    /// let late = DecryptOptions { now: Some(1400), ..fresh.clone() };
+    /// assert_eq!(crypt.decrypt_data_with(&ct, &iv, &late).unwrap_err().code(), -41005);
+    /// let other = DecryptOptions { expect_open_id: Some("o2".into()), ..Default::default() };
+    /// assert_eq!(crypt.decrypt_data_with(&ct, &iv, &other).unwrap_err().code(), -41006);
+    /// ```
+    pub fn decrypt_data_with(
+        &self,
+        encrypted_data: &str,
+        iv: &str,
+        options: &DecryptOptions,
+    ) -> Result<OpenData> {
         let text = self.decrypt_raw(encrypted_data, iv)?;
-        let watermark = check_watermark(&text, &self.app_id).ok_or(Error::IllegalBuffer)?;
+        let fields = payload_fields(&text).ok_or(Error::IllegalBuffer)?;
+        let watermark = fields.watermark(&self.app_id).ok_or(Error::IllegalBuffer)?;
+        options.check(&watermark, fields.open_id)?;
         Ok(OpenData { text, watermark })
     }
 
@@ -252,19 +289,101 @@ impl DataCrypt {
     }
 }
 
-/// The watermark of a plaintext, if the text is a JSON object whose `watermark` is an object
-/// with a string `appid` equal to `app_id`.
-fn check_watermark(text: &str, app_id: &str) -> Option<Watermark> {
-    let [watermark] = object_members(text, ["watermark"]).ok()??;
-    let [appid, timestamp] = object_members(watermark?.0, ["appid", "timestamp"]).ok()??;
-    let appid = appid?.as_string()?;
-    if !appid.equals(app_id) {
-        return None;
+/// Optional checks on top of the watermark check: freshness and identity (spec §6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DecryptOptions {
+    /// Reject data whose `watermark.timestamp` is older than this many seconds, in the future
+    /// by more than [`DecryptOptions::MAX_FUTURE_SKEW_SECONDS`], or missing ([`Error::Expired`]).
+    pub max_age_seconds: Option<u64>,
+    /// Reject a payload whose top-level `openId` is not this openid (from `jscode2session`)
+    /// ([`Error::OpenIdMismatch`]). Closes the iv forgery of the identity field; payloads without
+    /// an `openId` (phone numbers, share info) pass.
+    pub expect_open_id: Option<String>,
+    /// The current Unix time in seconds; `None` reads the system clock. (Give it on targets
+    /// without one, such as `wasm32-unknown-unknown`, and in tests.)
+    pub now: Option<u64>,
+}
+
+impl DecryptOptions {
+    /// How far in the future a watermark may be (clock skew between WeChat and the server).
+    pub const MAX_FUTURE_SKEW_SECONDS: u64 = 60;
+
+    fn now(&self) -> u64 {
+        self.now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
     }
-    Some(Watermark {
-        appid: app_id.to_owned(),
-        timestamp: timestamp.and_then(RawValue::as_f64),
-    })
+
+    /// The age check alone: `Ok(age in seconds)` (negative: from the future), or the error.
+    pub(crate) fn check_age(&self, watermark: &Watermark) -> Result<Option<f64>> {
+        let Some(max_age) = self.max_age_seconds else {
+            return Ok(None);
+        };
+        let ts = watermark
+            .timestamp
+            .filter(|t| t.is_finite())
+            .ok_or(Error::Expired)?;
+        let age = self.now() as f64 - ts;
+        if age > max_age as f64 || -age > Self::MAX_FUTURE_SKEW_SECONDS as f64 {
+            return Err(Error::Expired);
+        }
+        Ok(Some(age))
+    }
+
+    pub(crate) fn check_open_id(&self, open_id: Option<RawValue<'_>>) -> Result<()> {
+        match (&self.expect_open_id, open_id) {
+            (Some(want), Some(got)) => match got.as_string() {
+                Some(s) if s.equals(want) => Ok(()),
+                _ => Err(Error::OpenIdMismatch),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    fn check(&self, watermark: &Watermark, open_id: Option<RawValue<'_>>) -> Result<()> {
+        self.check_age(watermark)?;
+        self.check_open_id(open_id)
+    }
+}
+
+/// The top-level members of a payload that the checks read.
+pub(crate) struct PayloadFields<'a> {
+    pub(crate) watermark: Option<RawValue<'a>>,
+    pub(crate) open_id: Option<RawValue<'a>>,
+}
+
+/// `None` unless `text` is valid JSON and an object.
+pub(crate) fn payload_fields(text: &str) -> Option<PayloadFields<'_>> {
+    let [watermark, open_id] = object_members(text, ["watermark", "openId"]).ok()??;
+    Some(PayloadFields { watermark, open_id })
+}
+
+impl PayloadFields<'_> {
+    /// The raw `watermark.appid` string and timestamp, when the watermark is an object with a
+    /// string appid.
+    pub(crate) fn watermark_parts(
+        &self,
+    ) -> Option<(crate::json_check::RawString<'_>, Option<f64>)> {
+        let [appid, timestamp] =
+            object_members(self.watermark?.0, ["appid", "timestamp"]).ok()??;
+        Some((appid?.as_string()?, timestamp.and_then(RawValue::as_f64)))
+    }
+
+    /// The watermark, if its appid is `app_id`.
+    fn watermark(&self, app_id: &str) -> Option<Watermark> {
+        let (appid, timestamp) = self.watermark_parts()?;
+        appid.equals(app_id).then(|| Watermark {
+            appid: app_id.to_owned(),
+            timestamp,
+        })
+    }
+}
+
+#[cfg(test)]
+fn check_watermark(text: &str, app_id: &str) -> Option<Watermark> {
+    payload_fields(text)?.watermark(app_id)
 }
 
 #[cfg(test)]

@@ -25,6 +25,12 @@ pub enum Error {
     /// `-41004`: a base64 field holds a character outside the accepted alphabets, or is
     /// malformed (misplaced `=`, a dangling sextet).
     DecodeBase64,
+    /// `-41005`: `watermark.timestamp` is older than the allowed age, in the future beyond the
+    /// allowed skew, or missing (only with [`crate::DecryptOptions::max_age_seconds`]).
+    Expired,
+    /// `-41006`: the payload's `openId` is not the session's openid (only with
+    /// [`crate::DecryptOptions::expect_open_id`]).
+    OpenIdMismatch,
     /// `-40001`: the `msg_signature` (or URL `signature`) does not match.
     ValidateSignature,
     /// `-40002`: the push body is neither JSON nor XML with an `Encrypt` field.
@@ -62,6 +68,8 @@ impl Error {
             Error::IllegalIv => -41002,
             Error::IllegalBuffer => -41003,
             Error::DecodeBase64 => -41004,
+            Error::Expired => -41005,
+            Error::OpenIdMismatch => -41006,
             Error::ValidateSignature => -40001,
             Error::ParseBody => -40002,
             Error::ComputeSignature => -40003,
@@ -84,6 +92,8 @@ impl Error {
             Error::IllegalIv => "IllegalIv",
             Error::IllegalBuffer => "IllegalBuffer",
             Error::DecodeBase64 => "DecodeBase64Error",
+            Error::Expired => "Expired",
+            Error::OpenIdMismatch => "OpenIdMismatch",
             Error::ValidateSignature => "WXBizMsgCrypt_ValidateSignature_Error",
             Error::ParseBody => "WXBizMsgCrypt_ParseXml_Error",
             Error::ComputeSignature => "WXBizMsgCrypt_ComputeSignature_Error",
@@ -99,11 +109,13 @@ impl Error {
     }
 
     /// Every error, in code order (for tables and bindings).
-    pub const ALL: [Error; 15] = [
+    pub const ALL: [Error; 17] = [
         Error::IllegalAesKey,
         Error::IllegalIv,
         Error::IllegalBuffer,
         Error::DecodeBase64,
+        Error::Expired,
+        Error::OpenIdMismatch,
         Error::ValidateSignature,
         Error::ParseBody,
         Error::ComputeSignature,
@@ -129,7 +141,9 @@ impl Error {
             Error::IllegalAesKey
             | Error::IllegalIv
             | Error::IllegalBuffer
-            | Error::DecodeBase64 => "Illegal Buffer",
+            | Error::DecodeBase64
+            | Error::Expired
+            | Error::OpenIdMismatch => "Illegal Buffer",
             Error::ValidateSignature => "signature mismatch",
             Error::ParseBody => "no Encrypt field in the JSON or XML body",
             Error::ComputeSignature => "cannot compute the signature",

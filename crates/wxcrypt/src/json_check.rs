@@ -146,6 +146,22 @@ impl RawString<'_> {
             }
         }
     }
+
+    /// The string value, with lone surrogates replaced by U+FFFD.
+    pub(crate) fn to_string_lossy(self) -> String {
+        let inner = &self.raw[1..self.raw.len() - 1];
+        if !self.escaped {
+            return inner.to_owned();
+        }
+        let units = Utf16Unescape {
+            s: inner.as_bytes(),
+            i: 0,
+            pending: None,
+        };
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or('\u{FFFD}'))
+            .collect()
+    }
 }
 
 /// The UTF-16 code units of a validated JSON string body, escapes resolved.

@@ -44,12 +44,14 @@
 
 mod base64_input;
 mod data;
+mod diagnose;
 mod error;
 mod json_check;
 mod msg;
 mod signature;
 
-pub use data::{encrypt_data, DataCrypt, OpenData, SessionKey, Watermark};
+pub use data::{encrypt_data, DataCrypt, DecryptOptions, OpenData, SessionKey, Watermark};
+pub use diagnose::{diagnose, Cause, Diagnosis};
 pub use error::{Error, Result};
 pub use msg::{Format, MsgCrypt};
 pub use signature::{
