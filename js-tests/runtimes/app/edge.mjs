@@ -1,0 +1,8 @@
+// Vercel Edge: bundled by run.mjs as Next.js does it (esbuild, condition edge-light; the
+// `.wasm?module` import becomes a WebAssembly.Module the host injects as a global), then
+// evaluated inside Vercel's edge-runtime sandbox. The results go to a global the host reads.
+import * as wx from 'wxcrypt'
+import vectors from './vectors.json'
+import { run } from './checks.mjs'
+
+globalThis.__wxcryptResults = run(wx, vectors, 'wasm')

@@ -1,0 +1,28 @@
+// Node (20, 22, 24): the package through its `node` condition, as ESM and as CommonJS.
+// EXPECT_BACKEND says which backend must run (native unless WXCRYPT_BACKEND=wasm).
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { readFileSync } from 'node:fs'
+import * as esm from 'wxcrypt'
+import { run } from './checks.mjs'
+
+const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
+const expected = process.env.EXPECT_BACKEND
+const cjs = createRequire(import.meta.url)('wxcrypt')
+
+for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
+  for (const { name, error } of run(wx, vectors, expected)) {
+    test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
+  }
+}
+
+test('the ESM and CommonJS entries export the same names', () => {
+  assert.deepEqual(Object.keys(esm).sort(), [...Object.keys(cjs), 'default'].filter((k, i, a) => a.indexOf(k) === i).sort())
+})
+
+test('the wasm ESM entry (deno, browser, default) exports the same names as the node entry', async () => {
+  const wasmEntry = await import(new URL('./node_modules/wxcrypt/wasm.mjs', import.meta.url))
+  assert.deepEqual(Object.keys(wasmEntry).sort(), Object.keys(esm).sort())
+  assert.equal(wasmEntry.backend, 'wasm')
+})
