@@ -20,7 +20,7 @@ declare class WXBizDataCrypt {
    * @param sessionKey the user's `session_key` from `jscode2session` (base64). Kept in a private
    *   field: it does not show in `console.log`, `JSON.stringify` or property enumeration.
    */
-  constructor(appId: string, sessionKey: string)
+  constructor(appId: string, sessionKey: string, options?: WXBizDataCrypt.DecryptOptions)
   /** The appid given to the constructor. */
   readonly appId: string
   /**
@@ -41,12 +41,18 @@ declare class WXBizDataCrypt {
    * @throws {WXCryptError} as {@link WXBizDataCrypt.decryptData}.
    */
   decryptRaw(encryptedData: string, iv: string): string
+  /**
+   * Why does this data fail to decrypt? For server logs only — never send it to a client (it is
+   * exactly the oracle the opaque error avoids). Never throws; never includes the session key.
+   */
+  diagnose(encryptedData: string, iv: string): WXBizDataCrypt.Diagnosis
   /** Checks getUserInfo's `signature` for `rawData` with this instance's session key. */
   verifySignature(rawData: string, signature: string): boolean
 }
 
 
 import Self = WXBizDataCrypt
+import Client = require('./lib/client')
 
 /** Everything else the package exports, beside the class. */
 declare namespace WXBizDataCrypt {
@@ -98,6 +104,45 @@ declare namespace WXBizDataCrypt {
     stepInfoList: Array<{ timestamp: number; step: number }>
   }
 
+  /** Optional checks after the watermark check. */
+  export interface DecryptOptions {
+    /**
+     * Reject data whose `watermark.timestamp` is older than this many seconds, more than 60 s in
+     * the future, or missing: errcode -41005 (`Expired`).
+     */
+    maxAgeSeconds?: number
+    /**
+     * The session's openid from `jscode2session`: reject a payload whose `openId` differs,
+     * errcode -41006 (`OpenIdMismatch`). Closes the iv forgery of the identity field; payloads
+     * without `openId` (phone numbers) pass.
+     */
+    expectOpenId?: string
+  }
+
+  /** What {@link WXBizDataCrypt.diagnose} found. */
+  export interface Diagnosis {
+    cause:
+      | 'ok'
+      | 'session_key_mismatch'
+      | 'iv_mismatch'
+      | 'transport_damage'
+      | 'appid_mismatch'
+      | 'expired'
+      | 'openid_mismatch'
+      | 'not_json'
+      | 'malformed_input'
+    /** A sentence a developer can act on. */
+    hint: string
+    /** What decryptData throws for the same input (0 when it succeeds). */
+    errcode: number
+    /** For transport damage: the repair that makes the data decrypt, if one does. */
+    repair?: string
+    /** For an appid mismatch: the appid the payload names. */
+    found_appid?: string
+    /** The watermark timestamp, when there is one. */
+    timestamp?: number
+  }
+
   /** Official error codes, by their names in WeChat's samples. */
   export const ErrorCode: {
     /** The session key does not decode to 16 bytes. */
@@ -111,6 +156,10 @@ declare namespace WXBizDataCrypt {
     readonly IllegalBuffer: -41003
     /** A base64 field holds a character outside the standard and URL-safe alphabets. */
     readonly DecodeBase64Error: -41004
+    /** `options.maxAgeSeconds`: the data is too old (or from the future). */
+    readonly Expired: -41005
+    /** `options.expectOpenId`: the payload belongs to another user, or was forged. */
+    readonly OpenIdMismatch: -41006
     /** Message push: the msg_signature (or URL signature) does not match. */
     readonly WXBizMsgCrypt_ValidateSignature_Error: -40001
     /** Message push: no Encrypt field in the JSON or XML body. */
@@ -234,6 +283,14 @@ declare namespace WXBizDataCrypt {
   ): boolean
   /** checkSessionKey's signature: `hmac_sha256(key = sessionKey text, message = '')`, lowercase hex. */
   export function sessionKeySignature(sessionKey: string): string
+
+  /** Calls WeChat's server APIs (jscode2session, stable_token, getuserphonenumber, checksession). */
+  export import WeChatClient = Client.WeChatClient
+  /** A failed WeChat API call: `errcode`, `errmsg` and a `hint`; never the secret. */
+  export import WeChatApiError = Client.WeChatApiError
+  export type WeChatClientOptions = Client.WeChatClientOptions
+  export type Code2SessionResult = Client.Code2SessionResult
+  export type PhoneInfo = Client.PhoneInfo
 
   export { Self as WXBizDataCrypt, Self as default }
 }

@@ -8,4 +8,5 @@ const api = createApi(binding, backend)
 
 // `require('wxcrypt')` is the class itself, as `require('./WXBizDataCrypt')` was; everything
 // else hangs off it, so destructuring works too.
-module.exports = Object.assign(api.WXBizDataCrypt, api, { default: api.WXBizDataCrypt })
+const { WeChatClient, WeChatApiError } = require('./lib/client.js')
+module.exports = Object.assign(api.WXBizDataCrypt, api, { WeChatClient, WeChatApiError }, { default: api.WXBizDataCrypt })

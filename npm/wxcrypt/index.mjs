@@ -14,4 +14,6 @@ export const {
   msgSignature,
   verifyMsgSignature,
   sessionKeySignature,
+  WeChatClient,
+  WeChatApiError,
 } = wxcrypt

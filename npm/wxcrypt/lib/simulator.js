@@ -1,0 +1,324 @@
+'use strict'
+// A local WeChat API simulator for tests and demos (Node only): the server APIs a mini-program
+// backend calls (jscode2session, cgi-bin/token, cgi-bin/stable_token, getuserphonenumber,
+// checksession) with WeChat's behaviour and errcodes, and the mini-program side (wx.login codes,
+// encryptedData + iv + rawData + signature, phone-number codes) that a test drives.
+const http = require('node:http')
+const crypto = require('node:crypto')
+
+const CODE_TTL_MS = 5 * 60 * 1000
+const OLD_TOKEN_GRACE_MS = 5 * 60 * 1000
+
+function b64url(bytes) {
+  return crypto.randomBytes(bytes).toString('base64url')
+}
+
+function newOpenid() {
+  // 28 characters like a real openid ("o" + 27 base64url characters).
+  return 'o' + b64url(21).slice(0, 27)
+}
+
+function sha1(text) {
+  return crypto.createHash('sha1').update(text, 'utf8').digest('hex')
+}
+
+function safeEqual(a, b) {
+  const x = Buffer.from(String(a).toLowerCase())
+  const y = Buffer.from(String(b).toLowerCase())
+  return x.length === y.length && crypto.timingSafeEqual(x, y)
+}
+
+function readBody(req, limit = 64 * 1024) {
+  return new Promise((resolve, reject) => {
+    const chunks = []
+    let size = 0
+    req.on('data', (c) => {
+      size += c.length
+      if (size > limit) {
+        reject(new Error('body too large'))
+        req.destroy()
+      } else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+/** Parses "13800138000" (China, +86) or "+1 2025550123" into WeChat's three fields. */
+function phoneInfo(phoneNumber) {
+  const m = /^\+(\d{1,4})[\s-]?([\d\s-]+)$/.exec(phoneNumber)
+  if (m) {
+    const pure = m[2].replace(/\D/g, '')
+    return { phoneNumber: `+${m[1]} ${pure}`, purePhoneNumber: pure, countryCode: Number(m[1]) }
+  }
+  const pure = phoneNumber.replace(/\D/g, '')
+  if (!pure || pure !== phoneNumber.replace(/[\s-]/g, '')) throw new TypeError(`not a phone number: ${JSON.stringify(phoneNumber)}`)
+  return { phoneNumber: pure, purePhoneNumber: pure, countryCode: 86 }
+}
+
+const ERR = {
+  appidMissing: { errcode: 41002, errmsg: 'appid missing' },
+  secretMissing: { errcode: 41004, errmsg: 'appsecret missing' },
+  codeMissing: { errcode: 41008, errmsg: 'missing code' },
+  badAppid: { errcode: 40013, errmsg: 'invalid appid' },
+  badSecret: { errcode: 40125, errmsg: 'invalid appsecret' },
+  badCode: { errcode: 40029, errmsg: 'invalid code' },
+  badGrant: { errcode: 40002, errmsg: 'invalid grant_type' },
+  tokenMissing: { errcode: 41001, errmsg: 'access_token missing' },
+  badToken: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' },
+  expiredToken: { errcode: 42001, errmsg: 'access_token expired' },
+  badOpenid: { errcode: 40003, errmsg: 'invalid openid' },
+  badSigMethod: { errcode: 40097, errmsg: 'invalid args: sig_method must be hmac_sha256' },
+  badSignature: { errcode: 87009, errmsg: 'invalid signature' },
+  notFound: { errcode: 404, errmsg: 'unknown api' },
+}
+
+function rid() {
+  return `, rid: ${crypto.randomBytes(6).toString('hex')}`
+}
+
+/**
+ * Starts a simulator on 127.0.0.1.
+ *
+ * @param {object} options
+ * @param {string} options.appId the only appid it accepts
+ * @param {string} options.secret the appsecret it accepts
+ * @param {number} [options.port] default 0 (a free port)
+ * @param {number} [options.expiresIn] access token lifetime in seconds, default 7200
+ * @param {() => number} [options.now] clock in milliseconds (tests move it), default Date.now
+ */
+async function createSimulator(options) {
+  if (!options || typeof options !== 'object') throw new TypeError('createSimulator needs { appId, secret }')
+  const { appId, secret, port = 0, expiresIn = 7200, now = Date.now } = options
+  if (typeof appId !== 'string' || !appId) throw new TypeError('options.appId must be a non-empty string')
+  if (typeof secret !== 'string' || !secret) throw new TypeError('options.secret must be a non-empty string')
+
+  const users = new Map() // openid -> { sessionKey, unionid }
+  const loginCodes = new Map() // code -> { openid, sessionKey, unionid, issuedAt, used }
+  const phoneCodes = new Map() // code -> { openid, info, issuedAt, used }
+  const tokens = new Map() // access_token -> expiresAt (ms)
+  let stable = null // { value, expiresAt } the token stable_token hands out
+  const failures = [] // { api, errcode, errmsg, times }
+  const counters = { requests: 0, jscode2session: 0, tokenRequests: 0, phoneNumberRequests: 0, checkSessionRequests: 0, errors: 0 }
+
+  function mintToken() {
+    const value = `SIM_${b64url(48)}`
+    const expiresAt = now() + expiresIn * 1000
+    tokens.set(value, expiresAt)
+    return { value, expiresAt }
+  }
+
+  function checkCredentials(appid, sec) {
+    if (!appid) return ERR.appidMissing
+    if (appid !== appId) return ERR.badAppid
+    if (!sec) return ERR.secretMissing
+    if (sec !== secret) return ERR.badSecret
+    return null
+  }
+
+  function checkToken(token) {
+    if (!token) return ERR.tokenMissing
+    const expiresAt = tokens.get(token)
+    if (expiresAt === undefined) return ERR.badToken
+    if (now() >= expiresAt) return ERR.expiredToken
+    return null
+  }
+
+  function takeCode(map, code) {
+    const entry = map.get(code)
+    if (!entry || entry.used || now() - entry.issuedAt >= CODE_TTL_MS) return null
+    entry.used = true
+    return entry
+  }
+
+  const routes = {
+    'GET /sns/jscode2session'(q) {
+      counters.jscode2session++
+      const bad = checkCredentials(q.get('appid'), q.get('secret'))
+      if (bad) return bad
+      if (q.get('grant_type') !== 'authorization_code') return ERR.badGrant
+      const code = q.get('js_code')
+      if (!code) return ERR.codeMissing
+      const entry = takeCode(loginCodes, code)
+      if (!entry) return ERR.badCode
+      const out = { openid: entry.openid, session_key: entry.sessionKey }
+      if (entry.unionid) out.unionid = entry.unionid
+      return out
+    },
+    'GET /cgi-bin/token'(q) {
+      counters.tokenRequests++
+      if (q.get('grant_type') !== 'client_credential') return ERR.badGrant
+      const bad = checkCredentials(q.get('appid'), q.get('secret'))
+      if (bad) return bad
+      // Each call issues a new token; older ones stay valid for 5 more minutes.
+      const t = now()
+      for (const [value, exp] of tokens) tokens.set(value, Math.min(exp, t + OLD_TOKEN_GRACE_MS))
+      const fresh = mintToken()
+      stable = fresh
+      return { access_token: fresh.value, expires_in: expiresIn }
+    },
+    'POST /cgi-bin/stable_token'(q, body) {
+      counters.tokenRequests++
+      if (!body || body.grant_type !== 'client_credential') return ERR.badGrant
+      const bad = checkCredentials(body.appid, body.secret)
+      if (bad) return bad
+      const t = now()
+      if (body.force_refresh === true) {
+        // Force refresh: the previous token stops working at once.
+        if (stable) tokens.delete(stable.value)
+        stable = mintToken()
+      } else if (!stable || !tokens.has(stable.value) || stable.expiresAt - t <= Math.min(OLD_TOKEN_GRACE_MS, (expiresIn * 1000) / 2)) {
+        // Normal mode: the same token while it is valid; a new one in its last minutes (the old
+        // one keeps working until it expires).
+        stable = mintToken()
+      }
+      return { access_token: stable.value, expires_in: Math.floor((stable.expiresAt - t) / 1000) }
+    },
+    'POST /wxa/business/getuserphonenumber'(q, body) {
+      counters.phoneNumberRequests++
+      const bad = checkToken(q.get('access_token'))
+      if (bad) return bad
+      if (!body || typeof body.code !== 'string' || !body.code) return ERR.codeMissing
+      const entry = takeCode(phoneCodes, body.code)
+      if (!entry) return ERR.badCode
+      if (body.openid !== undefined && body.openid !== entry.openid) return ERR.badCode
+      return { errcode: 0, errmsg: 'ok', phone_info: { ...entry.info, watermark: { timestamp: Math.floor(now() / 1000), appid: appId } } }
+    },
+    'GET /wxa/checksession'(q) {
+      counters.checkSessionRequests++
+      const bad = checkToken(q.get('access_token'))
+      if (bad) return bad
+      if (q.get('sig_method') !== 'hmac_sha256') return ERR.badSigMethod
+      const user = users.get(q.get('openid') || '')
+      if (!user) return ERR.badOpenid
+      const want = crypto.createHmac('sha256', Buffer.from(user.sessionKey, 'utf8')).update('').digest('hex')
+      if (!safeEqual(want, q.get('signature') || '')) return ERR.badSignature
+      return { errcode: 0, errmsg: 'ok' }
+    },
+  }
+
+  async function handle(req, res) {
+    counters.requests++
+    const url = new URL(req.url, 'http://127.0.0.1')
+    const key = `${req.method} ${url.pathname}`
+    let out
+    const route = routes[key]
+    if (!route) out = ERR.notFound
+    else {
+      let body
+      if (req.method === 'POST') {
+        const text = await readBody(req)
+        try {
+          body = text ? JSON.parse(text) : undefined
+        } catch {
+          body = undefined
+        }
+      }
+      const failure = failures.find((f) => f.api === url.pathname && f.times > 0)
+      if (failure) {
+        failure.times--
+        out = { errcode: failure.errcode, errmsg: failure.errmsg }
+      } else out = route(url.searchParams, body)
+    }
+    if (out.errcode) {
+      counters.errors++
+      out = { errcode: out.errcode, errmsg: out.errmsg + rid() }
+    }
+    const text = JSON.stringify(out)
+    // WeChat answers errors with HTTP 200 too.
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    res.end(text)
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const url = `http://127.0.0.1:${server.address().port}`
+
+  function currentUser(openid) {
+    const user = users.get(openid)
+    if (!user) throw new Error(`unknown openid ${JSON.stringify(openid)}: call sim.login({ openid }) first`)
+    return user
+  }
+
+  return {
+    url,
+    appId,
+    server,
+
+    /** `wx.login()`: a new single-use code, and a new session_key for this user. */
+    login({ openid = newOpenid(), unionid } = {}) {
+      const sessionKey = crypto.randomBytes(16).toString('base64')
+      const prev = users.get(openid)
+      const user = { sessionKey, unionid: unionid ?? (prev && prev.unionid) }
+      users.set(openid, user)
+      const code = b64url(24)
+      loginCodes.set(code, { openid, sessionKey, unionid: user.unionid, issuedAt: now(), used: false })
+      return { code, openid }
+    },
+
+    /**
+     * What the mini program receives from getUserInfo & co.: `data` plus a watermark encrypted
+     * under the user's current session_key (AES-128-CBC, random iv), `rawData` (the JSON of
+     * `data`) and `signature = sha1(rawData + session_key)`.
+     */
+    userData(openid, data) {
+      const { sessionKey } = currentUser(openid)
+      const rawData = JSON.stringify(data)
+      const plain = JSON.stringify({ ...data, watermark: { timestamp: Math.floor(now() / 1000), appid: appId } })
+      const iv = crypto.randomBytes(16)
+      const cipher = crypto.createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv)
+      const encryptedData = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]).toString('base64')
+      return { encryptedData, iv: iv.toString('base64'), rawData, signature: sha1(rawData + sessionKey) }
+    },
+
+    /** The `code` a getPhoneNumber button hands the mini program (for getuserphonenumber). */
+    phoneNumberCode(openid, phoneNumber) {
+      currentUser(openid)
+      const info = phoneInfo(String(phoneNumber))
+      const code = b64url(24)
+      phoneCodes.set(code, { openid, info, issuedAt: now(), used: false })
+      return code
+    },
+
+    /** The user's current session_key (what jscode2session returned for the latest login). */
+    sessionKey(openid) {
+      return currentUser(openid).sessionKey
+    },
+
+    /** Makes the next `times` calls to `api` (a path such as '/sns/jscode2session') fail with `errcode`. */
+    failNext(api, errcode = -1, times = 1, errmsg = errcode === -1 ? 'system error' : 'simulated error') {
+      failures.push({ api, errcode, errmsg, times })
+    },
+
+    /** Invalidates every access token issued so far (the next API call gets 40001). */
+    revokeTokens() {
+      tokens.clear()
+      stable = null
+    },
+
+    stats() {
+      return { ...counters }
+    },
+
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+module.exports = { createSimulator, phoneInfo }
+module.exports.default = createSimulator
