@@ -8,7 +8,7 @@
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
 
 use wasm_bindgen::prelude::*;
-use wxcrypt::{DataCrypt, Format, MsgCrypt};
+use wxcrypt::{DataCrypt, DecryptOptions, Format, MsgCrypt};
 
 /// Only the numeric code crosses: never the input, never a secret.
 fn to_js(e: wxcrypt::Error) -> JsError {
@@ -183,4 +183,50 @@ pub fn msg_verify_url(
         .verify_url(&signature, &timestamp, &nonce, &echostr)
         .map(str::to_owned)
         .map_err(to_js)
+}
+
+fn options(
+    max_age_seconds: Option<f64>,
+    expect_open_id: Option<String>,
+    now: f64,
+) -> DecryptOptions {
+    DecryptOptions {
+        // The JS layer checks these are finite and non-negative; `as` saturates anyway.
+        max_age_seconds: max_age_seconds.map(|s| s as u64),
+        expect_open_id,
+        // wasm32-unknown-unknown has no clock: the JS layer passes Date.now().
+        now: Some(now as u64),
+    }
+}
+
+#[wasm_bindgen(js_name = decryptDataChecked)]
+pub fn decrypt_data_checked(
+    app_id: String,
+    session_key: String,
+    encrypted_data: String,
+    iv: String,
+    max_age_seconds: Option<f64>,
+    expect_open_id: Option<String>,
+    now: f64,
+) -> Result<String, JsError> {
+    let options = options(max_age_seconds, expect_open_id, now);
+    DataCrypt::new(&app_id, &session_key)
+        .and_then(|c| c.decrypt_data_with(&encrypted_data, &iv, &options))
+        .map(wxcrypt::OpenData::into_string)
+        .map_err(to_js)
+}
+
+/// The diagnosis as JSON text (never throws).
+#[wasm_bindgen]
+pub fn diagnose(
+    app_id: String,
+    session_key: String,
+    encrypted_data: String,
+    iv: String,
+    max_age_seconds: Option<f64>,
+    expect_open_id: Option<String>,
+    now: f64,
+) -> String {
+    let options = options(max_age_seconds, expect_open_id, now);
+    wxcrypt::diagnose(&app_id, &session_key, &encrypted_data, &iv, &options).to_json()
 }

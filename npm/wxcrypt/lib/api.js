@@ -13,6 +13,8 @@ const ErrorCode = Object.freeze({
   IllegalIv: -41002,
   IllegalBuffer: -41003,
   DecodeBase64Error: -41004,
+  Expired: -41005,
+  OpenIdMismatch: -41006,
   WXBizMsgCrypt_ValidateSignature_Error: -40001,
   WXBizMsgCrypt_ParseXml_Error: -40002,
   WXBizMsgCrypt_ComputeSignature_Error: -40003,
@@ -131,16 +133,49 @@ function createApi(binding, backend) {
    */
   class WXBizDataCrypt {
     #sessionKey
+    #maxAge
+    #openId
 
-    constructor(appId, sessionKey) {
+    constructor(appId, sessionKey, options = undefined) {
       this.appId = str('appId', appId)
       this.#sessionKey = secret('sessionKey', sessionKey)
+      if (options !== undefined && options !== null) {
+        if (typeof options !== 'object') throw invalidType('options', 'an object', options)
+        const { maxAgeSeconds, expectOpenId } = options
+        if (maxAgeSeconds !== undefined) {
+          if (typeof maxAgeSeconds !== 'number') throw invalidType('options.maxAgeSeconds', 'of type number', maxAgeSeconds)
+          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= 2 ** 32)) {
+            const err = new RangeError(`The value of "options.maxAgeSeconds" is out of range. It must be >= 0 and <= 2^32. Received ${maxAgeSeconds}`)
+            err.code = 'ERR_OUT_OF_RANGE'
+            throw err
+          }
+          this.#maxAge = maxAgeSeconds
+        }
+        if (expectOpenId !== undefined) this.#openId = str('options.expectOpenId', expectOpenId)
+      }
     }
 
     decryptData(encryptedData, iv) {
       const ed = str('encryptedData', encryptedData)
       const ivs = str('iv', iv)
-      return JSON.parse(call(() => binding.decryptData(this.appId, this.#sessionKey, ed, ivs)))
+      if (this.#maxAge === undefined && this.#openId === undefined) {
+        return JSON.parse(call(() => binding.decryptData(this.appId, this.#sessionKey, ed, ivs)))
+      }
+      const now = Math.floor(Date.now() / 1000)
+      return JSON.parse(call(() => binding.decryptDataChecked(this.appId, this.#sessionKey, ed, ivs, this.#maxAge, this.#openId, now)))
+    }
+
+    /**
+     * Why does this data fail to decrypt? For server logs only. Never throws; never includes the
+     * session key.
+     */
+    diagnose(encryptedData, iv) {
+      if (typeof encryptedData !== 'string' || typeof iv !== 'string') {
+        const which = typeof encryptedData !== 'string' ? 'encryptedData' : 'iv'
+        return { cause: 'malformed_input', hint: `${which} is not a string (received ${describe(which === 'iv' ? iv : encryptedData)})`, errcode: 0 }
+      }
+      const now = Math.floor(Date.now() / 1000)
+      return JSON.parse(binding.diagnose(this.appId, this.#sessionKey, encryptedData, iv, this.#maxAge, this.#openId, now))
     }
 
     decryptRaw(encryptedData, iv) {
