@@ -44,6 +44,10 @@ test('npm pack → install in an empty folder → CJS, ESM and TypeScript consum
     fs.writeFileSync(path.join(app, 'cjs.cjs'), cjs)
     assert.deepEqual(JSON.parse(run(process.execPath, ['cjs.cjs'], app)), ['Band', band.appId, true, 'f464b24fc39322e44b38aa78f5edd27bd1441696'])
 
+    // The CLI is linked as a bin: what `npx wxcrypt` runs.
+    const out = run(path.join(app, 'node_modules', '.bin', 'wxcrypt'), ['sign', 'url', '--timestamp', '1714036504', '--nonce', '1514711492'], app, { WXCRYPT_TOKEN: 'AAAAA' })
+    assert.equal(out, 'f464b24fc39322e44b38aa78f5edd27bd1441696\n')
+
     const esm = `
       import WXBizDataCrypt, { WXBizDataCrypt as Named, backend, ErrorCode } from 'wxcrypt'
       const pc = new WXBizDataCrypt(${JSON.stringify(band.appId)}, ${JSON.stringify(band.sessionKey)})
