@@ -23,3 +23,6 @@ npx napi build --platform --release \
   --manifest-path crates/wxcrypt-node/Cargo.toml \
   --package-json-path npm/wxcrypt/package.json \
   --output-dir npm/wxcrypt --no-js --strip
+
+# The WebAssembly backend (and the generated ESM copies of the JS API).
+bash scripts/build-wasm.sh
