@@ -133,7 +133,6 @@ async function createSimulator(options) {
 
   const routes = {
     'GET /sns/jscode2session'(q) {
-      counters.jscode2session++
       const bad = checkCredentials(q.get('appid'), q.get('secret'))
       if (bad) return bad
       if (q.get('grant_type') !== 'authorization_code') return ERR.badGrant
@@ -146,7 +145,6 @@ async function createSimulator(options) {
       return out
     },
     'GET /cgi-bin/token'(q) {
-      counters.tokenRequests++
       if (q.get('grant_type') !== 'client_credential') return ERR.badGrant
       const bad = checkCredentials(q.get('appid'), q.get('secret'))
       if (bad) return bad
@@ -158,7 +156,6 @@ async function createSimulator(options) {
       return { access_token: fresh.value, expires_in: expiresIn }
     },
     'POST /cgi-bin/stable_token'(q, body) {
-      counters.tokenRequests++
       if (!body || body.grant_type !== 'client_credential') return ERR.badGrant
       const bad = checkCredentials(body.appid, body.secret)
       if (bad) return bad
@@ -175,7 +172,6 @@ async function createSimulator(options) {
       return { access_token: stable.value, expires_in: Math.floor((stable.expiresAt - t) / 1000) }
     },
     'POST /wxa/business/getuserphonenumber'(q, body) {
-      counters.phoneNumberRequests++
       const bad = checkToken(q.get('access_token'))
       if (bad) return bad
       if (!body || typeof body.code !== 'string' || !body.code) return ERR.codeMissing
@@ -185,7 +181,6 @@ async function createSimulator(options) {
       return { errcode: 0, errmsg: 'ok', phone_info: { ...entry.info, watermark: { timestamp: Math.floor(now() / 1000), appid: appId } } }
     },
     'GET /wxa/checksession'(q) {
-      counters.checkSessionRequests++
       const bad = checkToken(q.get('access_token'))
       if (bad) return bad
       if (q.get('sig_method') !== 'hmac_sha256') return ERR.badSigMethod
@@ -195,6 +190,14 @@ async function createSimulator(options) {
       if (!safeEqual(want, q.get('signature') || '')) return ERR.badSignature
       return { errcode: 0, errmsg: 'ok' }
     },
+  }
+
+  const COUNTERS = {
+    '/sns/jscode2session': 'jscode2session',
+    '/cgi-bin/token': 'tokenRequests',
+    '/cgi-bin/stable_token': 'tokenRequests',
+    '/wxa/business/getuserphonenumber': 'phoneNumberRequests',
+    '/wxa/checksession': 'checkSessionRequests',
   }
 
   async function handle(req, res) {
@@ -214,6 +217,7 @@ async function createSimulator(options) {
           body = undefined
         }
       }
+      counters[COUNTERS[url.pathname]]++
       const failure = failures.find((f) => f.api === url.pathname && f.times > 0)
       if (failure) {
         failure.times--
