@@ -5,15 +5,12 @@
 //! request, the transport mangled the base64, or the payload is for another app. This module
 //! tells them apart (spec §6) and never includes the session key in what it returns.
 
-use serde::Serialize;
-
 use crate::base64_input;
 use crate::data::{payload_fields, DataCrypt, DecryptOptions, SessionKey};
 use crate::error::Error;
 
 /// The cause a [`Diagnosis`] names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Cause {
     /// The data decrypts and passes every check.
@@ -57,7 +54,7 @@ impl Cause {
 
 /// What [`diagnose`] found. For server logs only: never send it to a client (it is exactly the
 /// oracle the opaque error avoids). It never contains the session key.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Diagnosis {
     /// The cause.
@@ -67,13 +64,10 @@ pub struct Diagnosis {
     /// The code `decrypt_data` gives for the same input (0 when it succeeds).
     pub errcode: i32,
     /// For transport damage: the repair that makes the data decrypt, if one does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repair: Option<&'static str>,
     /// For an appid mismatch: the appid the payload names.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub found_appid: Option<String>,
     /// The watermark timestamp, when the payload has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<f64>,
 }
 
@@ -89,9 +83,28 @@ impl Diagnosis {
         }
     }
 
-    /// The diagnosis as a JSON object text.
+    /// The diagnosis as a JSON object text (absent fields left out).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+        use crate::json_check::quote;
+        let mut out = format!(
+            r#"{{"cause":"{}","hint":{},"errcode":{}"#,
+            self.cause.as_str(),
+            quote(&self.hint),
+            self.errcode
+        );
+        if let Some(repair) = self.repair {
+            out.push_str(&format!(r#","repair":{}"#, quote(repair)));
+        }
+        if let Some(appid) = &self.found_appid {
+            out.push_str(&format!(r#","found_appid":{}"#, quote(appid)));
+        }
+        // Whole seconds (what WeChat sends) print as integers; this keeps float formatting out of
+        // the wasm binary.
+        if let Some(ts) = self.timestamp.filter(|t| t.fract() == 0.0 && t.abs() < 9_007_199_254_740_992.0) {
+            out.push_str(&format!(r#","timestamp":{}"#, ts as i64));
+        }
+        out.push('}');
+        out
     }
 }
 

@@ -10,6 +10,32 @@
 //! (`"\ud800"`) are valid, numbers of any size are valid, and for a duplicated key the last
 //! occurrence wins.
 
+/// `s` as a JSON string token (quotes included), as `JSON.stringify` writes it.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The text is not what `JSON.parse` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Invalid;
@@ -420,6 +446,20 @@ mod tests {
             "{\"a\":1]",
         ] {
             assert!(!valid(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn quote_matches_json_stringify() {
+        assert_eq!(
+            quote("a\"b\\c\n\u{1}\u{1f}é😀"),
+            r#""a\"b\\c\n\u0001\u001fé😀""#
+        );
+        for s in ["", "x", "\u{7f}", "\t\r\u{8}\u{c}"] {
+            let q = quote(s);
+            let doc = format!("{{\"k\":{q}}}");
+            let [v] = object_members(&doc, ["k"]).unwrap().unwrap();
+            assert!(v.unwrap().as_string().unwrap().equals(s), "{q}");
         }
     }
 

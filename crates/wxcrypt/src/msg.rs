@@ -236,7 +236,7 @@ impl MsgCrypt {
 }
 
 fn json_string(s: &str) -> Result<String> {
-    serde_json::to_string(s).map_err(|_| Error::GenReturnXml)
+    Ok(crate::json_check::quote(s))
 }
 
 /// 16 random alphanumerics (uniform: rejection sampling over the OS CSPRNG).
@@ -262,11 +262,14 @@ fn random_prefix() -> core::result::Result<[u8; 16], getrandom::Error> {
 fn encrypt_field(body: &str) -> Result<String> {
     let trimmed = body.trim_start();
     if trimmed.starts_with('{') {
-        let value: serde_json::Value = serde_json::from_str(body).map_err(|_| Error::ParseBody)?;
-        return value
-            .get("Encrypt")
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
+        // The same JSON.parse-exact validator as open data; the last "Encrypt" wins.
+        let [encrypt] = crate::json_check::object_members(body, ["Encrypt"])
+            .ok()
+            .flatten()
+            .ok_or(Error::ParseBody)?;
+        return encrypt
+            .and_then(|v| v.as_string())
+            .map(|s| s.to_string_lossy())
             .ok_or(Error::ParseBody);
     }
     if trimmed.starts_with('<') {
