@@ -100,7 +100,10 @@ impl Diagnosis {
         }
         // Whole seconds (what WeChat sends) print as integers; this keeps float formatting out of
         // the wasm binary.
-        if let Some(ts) = self.timestamp.filter(|t| t.fract() == 0.0 && t.abs() < 9_007_199_254_740_992.0) {
+        if let Some(ts) = self
+            .timestamp
+            .filter(|t| t.fract() == 0.0 && t.abs() < 9_007_199_254_740_992.0)
+        {
             out.push_str(&format!(r#","timestamp":{}"#, ts as i64));
         }
         out.push('}');
