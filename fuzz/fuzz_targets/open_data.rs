@@ -50,13 +50,12 @@ fuzz_target!(|data: &[u8]| {
     let opts = options(opts);
     let with_plaintext = data.iter().filter(|&&b| b == 0xFF).count() >= 5;
 
-    let diag = diagnose(&app_id, &session_key, &ed, &iv, &opts);
-    assert!(diag.errcode == 0 || Error::from_code(diag.errcode).is_some());
     let crypt = match DataCrypt::new(&app_id, &session_key) {
         Ok(c) => c,
         Err(e) => {
             check_code(e);
             assert!(matches!(e, Error::DecodeBase64 | Error::IllegalAesKey), "{e:?}");
+            let diag = diagnose(&app_id, &session_key, &ed, &iv, &opts);
             assert_eq!(diag.cause, Cause::MalformedInput);
             assert_eq!(diag.errcode, e.code());
             return;
@@ -74,6 +73,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
+    let diag = diagnose(&app_id, &session_key, &ed, &iv, &opts);
+    assert!(diag.errcode == 0 || Error::from_code(diag.errcode).is_some());
     let raw = crypt.decrypt_raw(&ed, &iv);
     let plain = crypt.decrypt_data(&ed, &iv);
     let with = crypt.decrypt_data_with(&ed, &iv, &opts);
