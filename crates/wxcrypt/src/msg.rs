@@ -177,7 +177,12 @@ impl MsgCrypt {
         let signature = msg_signature(&self.token, timestamp, nonce, &encrypt);
         match format {
             Format::Json => {
-                let ts = if !timestamp.is_empty() && timestamp.bytes().all(|b| b.is_ascii_digit()) {
+                // A bare number only when it is a canonical JSON integer that a JS reader gets
+                // back exactly (no leading zero, at most 15 digits); quoted otherwise.
+                let canonical = (1..=15).contains(&timestamp.len())
+                    && timestamp.bytes().all(|b| b.is_ascii_digit())
+                    && (timestamp == "0" || !timestamp.starts_with('0'));
+                let ts = if canonical {
                     timestamp.to_owned()
                 } else {
                     json_string(timestamp)?
