@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
             for (w, b) in want.iter_mut().zip(bytes) {
                 *w ^= b;
             }
-            assert_eq!(got, Ok(String::from_utf8_lossy(&want).into_owned()), "iv {s:?}");
+            assert_eq!(
+                got,
+                Ok(String::from_utf8_lossy(&want).into_owned()),
+                "iv {s:?}"
+            );
         }
     }
 
@@ -47,9 +51,19 @@ fuzz_target!(|data: &[u8]| {
     let got = crypt.decrypt_raw(&s, &iv);
     match &reference {
         Err(()) => assert_eq!(got, Err(Error::DecodeBase64), "encryptedData {s:?}"),
-        Ok(bytes) => assert_eq!(got, crypt.decrypt_raw(&b64(bytes), &iv), "encryptedData {s:?}"),
+        Ok(bytes) => assert_eq!(
+            got,
+            crypt.decrypt_raw(&b64(bytes), &iv),
+            "encryptedData {s:?}"
+        ),
     }
-    assert_eq!(crypt.decrypt_data(&s, &iv).err().map(|e| e == Error::DecodeBase64), Some(reference.is_err()));
+    assert_eq!(
+        crypt
+            .decrypt_data(&s, &iv)
+            .err()
+            .map(|e| e == Error::DecodeBase64),
+        Some(reference.is_err())
+    );
 
     // As the session key.
     let got = DataCrypt::new("wx", &s);
@@ -62,7 +76,10 @@ fuzz_target!(|data: &[u8]| {
             let got = got.expect("a 16-byte key");
             let canon = DataCrypt::new("wx", &b64(bytes)).expect("canonical key");
             let ct = b64(&encrypt_data(canon.session_key(), &[1; 16], PLAIN));
-            assert_eq!(got.decrypt_raw(&ct, &b64(&[1; 16])), canon.decrypt_raw(&ct, &b64(&[1; 16])));
+            assert_eq!(
+                got.decrypt_raw(&ct, &b64(&[1; 16])),
+                canon.decrypt_raw(&ct, &b64(&[1; 16]))
+            );
             assert!(got.decrypt_raw(&ct, &b64(&[1; 16])).is_ok(), "key {s:?}");
             // The rawData signature is over the text as given.
             assert_eq!(got.session_key().expose_base64(), &*s);

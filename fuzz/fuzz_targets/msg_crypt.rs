@@ -29,8 +29,15 @@ fn decrypt_errors_ok(e: Error) -> bool {
 
 fn arbitrary_inputs(data: &[u8]) {
     let [token, aes_key, app_id, sig, ts, nonce, body] = fields::<7>(data);
-    let (token, aes_key, app_id, sig, ts, nonce, body) =
-        (text(token), text(aes_key), text(app_id), text(sig), text(ts), text(nonce), text(body));
+    let (token, aes_key, app_id, sig, ts, nonce, body) = (
+        text(token),
+        text(aes_key),
+        text(app_id),
+        text(sig),
+        text(ts),
+        text(nonce),
+        text(body),
+    );
     let mc = match MsgCrypt::new(&token, &aes_key, &app_id) {
         Ok(mc) => mc,
         Err(e) => {
@@ -61,10 +68,16 @@ fn arbitrary_inputs(data: &[u8]) {
     let direct = mc.decrypt_encrypt(&msig, &ts, &nonce, &body);
     if let Err(e) = &direct {
         check_code(*e);
-        assert!(decrypt_errors_ok(*e) && *e != Error::ValidateSignature, "{e:?}");
+        assert!(
+            decrypt_errors_ok(*e) && *e != Error::ValidateSignature,
+            "{e:?}"
+        );
     }
     // The same inside a JSON envelope: the same answer.
-    let json = format!(r#"{{"Encrypt":{}}}"#, serde_json::to_string(&body).expect("string"));
+    let json = format!(
+        r#"{{"Encrypt":{}}}"#,
+        serde_json::to_string(&body).expect("string")
+    );
     assert_eq!(mc.decrypt_msg(&msig, &ts, &nonce, &json), direct, "{json}");
     // And inside XML CDATA when it fits there (the field is read trimmed).
     if !body.contains("]]>") && body.trim() == body {
@@ -73,7 +86,10 @@ fn arbitrary_inputs(data: &[u8]) {
     }
     // A valid ciphertext from this key with a wrong signature never decrypts.
     if direct.is_ok() && !wxcrypt_fuzz::expect_verify(&msig, &sig) {
-        assert_eq!(mc.decrypt_encrypt(&sig, &ts, &nonce, &body), Err(Error::ValidateSignature));
+        assert_eq!(
+            mc.decrypt_encrypt(&sig, &ts, &nonce, &body),
+            Err(Error::ValidateSignature)
+        );
     }
 }
 
@@ -90,17 +106,25 @@ fn round_trip(data: &[u8]) {
     let n = data.len().min(49);
     head[..n].copy_from_slice(&data[..n]);
     let [token, app_id, ts, nonce, msg] = fields::<5>(&data[n..]);
-    let (token, app_id, ts, nonce, msg) = (text(token), text(app_id), text(ts), text(nonce), text(msg));
+    let (token, app_id, ts, nonce, msg) =
+        (text(token), text(app_id), text(ts), text(nonce), text(msg));
     let aes_key = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&head[..32]);
     assert_eq!(aes_key.len(), 43);
     let random: [u8; 16] = head[32..48].try_into().expect("16");
-    let format = if head[48] & 1 == 0 { Format::Json } else { Format::Xml };
+    let format = if head[48] & 1 == 0 {
+        Format::Json
+    } else {
+        Format::Xml
+    };
     let mc = MsgCrypt::new(&token, &aes_key, &app_id).expect("43 characters of 32 bytes");
 
     let reply = match mc.encrypt_msg_with_random(&msg, &ts, &nonce, format, &random) {
         Ok(r) => r,
         Err(e) => {
-            assert!(format == Format::Xml && nonce.contains("]]>") && e == Error::GenReturnXml, "{e:?}");
+            assert!(
+                format == Format::Xml && nonce.contains("]]>") && e == Error::GenReturnXml,
+                "{e:?}"
+            );
             return;
         }
     };
@@ -112,7 +136,9 @@ fn round_trip(data: &[u8]) {
                     // Known bug (tests/fuzz_regressions.rs, json_reply_timestamp_with_leading_zero):
                     // a digits-only timestamp with a leading zero is written as a bare number,
                     // which is not JSON. Anything else is a new failure.
-                    let leading_zero = ts.len() > 1 && ts.starts_with('0') && ts.bytes().all(|b| b.is_ascii_digit());
+                    let leading_zero = ts.len() > 1
+                        && ts.starts_with('0')
+                        && ts.bytes().all(|b| b.is_ascii_digit());
                     assert!(leading_zero, "the reply is not JSON: {e}: {reply:?}");
                     return;
                 }
@@ -124,23 +150,40 @@ fn round_trip(data: &[u8]) {
                 other if other.is_u64() => assert_eq!(other.to_string(), ts),
                 other => assert!(other.is_number(), "{other}"),
             }
-            (v["MsgSignature"].as_str().expect("sig").to_owned(), v["Encrypt"].as_str().expect("enc").to_owned())
+            (
+                v["MsgSignature"].as_str().expect("sig").to_owned(),
+                v["Encrypt"].as_str().expect("enc").to_owned(),
+            )
         }
         Format::Xml => {
             assert_eq!(cdata(&reply, "Nonce"), nonce);
-            (cdata(&reply, "MsgSignature").to_owned(), cdata(&reply, "Encrypt").to_owned())
+            (
+                cdata(&reply, "MsgSignature").to_owned(),
+                cdata(&reply, "Encrypt").to_owned(),
+            )
         }
     };
     assert_eq!(sig, msg_signature(&token, &ts, &nonce, &encrypt));
-    assert_eq!(mc.decrypt_msg(&sig, &ts, &nonce, &reply).as_deref(), Ok(msg.as_str()), "{reply:?}");
-    assert_eq!(mc.decrypt_encrypt(&sig, &ts, &nonce, &encrypt).as_deref(), Ok(msg.as_str()));
     assert_eq!(
-        mc.decrypt_msg(&sig.to_ascii_uppercase(), &ts, &nonce, &reply).as_deref(),
+        mc.decrypt_msg(&sig, &ts, &nonce, &reply).as_deref(),
+        Ok(msg.as_str()),
+        "{reply:?}"
+    );
+    assert_eq!(
+        mc.decrypt_encrypt(&sig, &ts, &nonce, &encrypt).as_deref(),
+        Ok(msg.as_str())
+    );
+    assert_eq!(
+        mc.decrypt_msg(&sig.to_ascii_uppercase(), &ts, &nonce, &reply)
+            .as_deref(),
         Ok(msg.as_str())
     );
     // Another appid's server refuses it.
     let other = MsgCrypt::new(&token, &aes_key, &format!("{app_id}x")).expect("same key");
-    assert_eq!(other.decrypt_msg(&sig, &ts, &nonce, &reply), Err(Error::ValidateAppid));
+    assert_eq!(
+        other.decrypt_msg(&sig, &ts, &nonce, &reply),
+        Err(Error::ValidateAppid)
+    );
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -24,9 +24,11 @@ fn known_serde_difference(text: &str, err: &serde_json::Error) -> bool {
     let surrogate = msg.contains("surrogate") || msg.contains("hex escape");
     let has_surrogate_escape = {
         let lower = text.to_ascii_lowercase();
-        ["\\ud8", "\\ud9", "\\uda", "\\udb", "\\udc", "\\udd", "\\ude", "\\udf"]
-            .iter()
-            .any(|p| lower.contains(p))
+        [
+            "\\ud8", "\\ud9", "\\uda", "\\udb", "\\udc", "\\udd", "\\ude", "\\udf",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
     };
     (surrogate && has_surrogate_escape)
         || msg.contains("number out of range")
@@ -54,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(c) => c,
         Err(e) => {
             check_code(e);
-            assert!(matches!(e, Error::DecodeBase64 | Error::IllegalAesKey), "{e:?}");
+            assert!(
+                matches!(e, Error::DecodeBase64 | Error::IllegalAesKey),
+                "{e:?}"
+            );
             let diag = diagnose(&app_id, &session_key, &ed, &iv, &opts);
             assert_eq!(diag.cause, Cause::MalformedInput);
             assert_eq!(diag.errcode, e.code());
@@ -67,7 +72,9 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(iv_arr) = <[u8; 16]>::try_from(iv_bytes.as_slice()) {
                 let key = SessionKey::from_base64(&session_key).expect("parsed above");
                 ed = b64(&encrypt_data(&key, &iv_arr, plaintext));
-                let raw = crypt.decrypt_raw(&ed, &iv).expect("own encryption decrypts");
+                let raw = crypt
+                    .decrypt_raw(&ed, &iv)
+                    .expect("own encryption decrypts");
                 assert_eq!(raw, String::from_utf8_lossy(plaintext));
             }
         }
@@ -78,9 +85,13 @@ fuzz_target!(|data: &[u8]| {
     let raw = crypt.decrypt_raw(&ed, &iv);
     let plain = crypt.decrypt_data(&ed, &iv);
     let with = crypt.decrypt_data_with(&ed, &iv, &opts);
-    for e in [&raw.as_ref().err(), &plain.as_ref().err(), &with.as_ref().err()]
-        .into_iter()
-        .flatten()
+    for e in [
+        &raw.as_ref().err(),
+        &plain.as_ref().err(),
+        &with.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
     {
         check_code(**e);
     }
@@ -88,7 +99,10 @@ fuzz_target!(|data: &[u8]| {
     match &raw {
         Err(e) => {
             assert!(
-                matches!(e, Error::DecodeBase64 | Error::IllegalIv | Error::IllegalBuffer),
+                matches!(
+                    e,
+                    Error::DecodeBase64 | Error::IllegalIv | Error::IllegalBuffer
+                ),
                 "{e:?}"
             );
             assert_eq!(plain.as_ref().err(), Some(e));
@@ -147,8 +161,17 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let secret = session_key.trim();
-    if secret.len() >= 16 && !app_id.contains(secret) && !diag.found_appid.as_deref().unwrap_or("").contains(secret) {
-        assert!(!diag.hint.contains(secret), "the hint shows the session key");
-        assert!(!diag.to_json().contains(secret), "the diagnosis shows the session key");
+    if secret.len() >= 16
+        && !app_id.contains(secret)
+        && !diag.found_appid.as_deref().unwrap_or("").contains(secret)
+    {
+        assert!(
+            !diag.hint.contains(secret),
+            "the hint shows the session key"
+        );
+        assert!(
+            !diag.to_json().contains(secret),
+            "the diagnosis shows the session key"
+        );
     }
 });

@@ -31,5 +31,8 @@ fuzz_target!(|data: &[u8]| {
         Err(_) => assert_eq!(got, Ok(String::from_utf8_lossy(plaintext).into_owned())),
     }
     // The canonical spelling gives the same answer.
-    assert_eq!(DataCrypt::with_key("wx", key).decrypt_raw(&b64(&ct), &b64(&iv)), got);
+    assert_eq!(
+        DataCrypt::with_key("wx", key).decrypt_raw(&b64(&ct), &b64(&iv)),
+        got
+    );
 });

@@ -22,7 +22,9 @@ fn sha1_sorted(parts: &[&str]) -> String {
 /// in upper case, and `given` verifies exactly by the documented rule.
 fn check(computed: &str, reference: &str, verify: impl Fn(&str) -> bool, given: &str) {
     assert_eq!(computed, reference);
-    assert!(computed.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+    assert!(computed
+        .bytes()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
     assert!(verify(computed));
     assert!(verify(&computed.to_ascii_uppercase()));
     assert!(verify(&format!(" {computed}\n")));

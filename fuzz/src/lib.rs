@@ -65,7 +65,13 @@ pub fn b64_spelling(bytes: &[u8], how: u8) -> String {
             let s = STANDARD.encode(bytes);
             let n = s.len();
             s.char_indices()
-                .map(|(i, c)| if c == '+' && i > 0 && i + 1 < n { ' ' } else { c })
+                .map(|(i, c)| {
+                    if c == '+' && i > 0 && i + 1 < n {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
                 .collect()
         }
     };
@@ -185,7 +191,11 @@ mod tests {
     fn spellings_decode() {
         let data: Vec<u8> = (0u8..=255).collect();
         for how in 0..8 {
-            assert_eq!(reference_decode(&b64_spelling(&data, how)).unwrap(), data, "{how}");
+            assert_eq!(
+                reference_decode(&b64_spelling(&data, how)).unwrap(),
+                data,
+                "{how}"
+            );
         }
     }
 }
