@@ -15,7 +15,9 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 # npm packages of the workspace (the CLI tools, test runtimes): reinstall when the lock changed.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: npm 11 refuses `ci` on this lock for optional platform packages
+  # of @napi-rs/cli it never records (lzma, tar); `install` keeps the locked versions.
+  npm install --no-audit --no-fund
 fi
 
 # The native addon for this platform (cargo's incremental build makes a re-run cheap).
