@@ -185,20 +185,6 @@ pub fn msg_verify_url(
         .map_err(to_js)
 }
 
-fn options(
-    max_age_seconds: Option<f64>,
-    expect_open_id: Option<String>,
-    now: f64,
-) -> DecryptOptions {
-    DecryptOptions {
-        // The JS layer checks these are finite and non-negative; `as` saturates anyway.
-        max_age_seconds: max_age_seconds.map(|s| s as u64),
-        expect_open_id,
-        // wasm32-unknown-unknown has no clock: the JS layer passes Date.now().
-        now: Some(now as u64),
-    }
-}
-
 #[wasm_bindgen(js_name = decryptDataChecked)]
 pub fn decrypt_data_checked(
     app_id: String,
@@ -209,7 +195,7 @@ pub fn decrypt_data_checked(
     expect_open_id: Option<String>,
     now: f64,
 ) -> Result<String, JsError> {
-    let options = options(max_age_seconds, expect_open_id, now);
+    let options = DecryptOptions::from_host(max_age_seconds, expect_open_id, now);
     DataCrypt::new(&app_id, &session_key)
         .and_then(|c| c.decrypt_data_with(&encrypted_data, &iv, &options))
         .map(wxcrypt::OpenData::into_string)
@@ -227,6 +213,6 @@ pub fn diagnose(
     expect_open_id: Option<String>,
     now: f64,
 ) -> String {
-    let options = options(max_age_seconds, expect_open_id, now);
+    let options = DecryptOptions::from_host(max_age_seconds, expect_open_id, now);
     wxcrypt::diagnose(&app_id, &session_key, &encrypted_data, &iv, &options).to_json()
 }

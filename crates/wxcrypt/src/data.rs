@@ -308,6 +308,20 @@ impl DecryptOptions {
     /// How far in the future a watermark may be (clock skew between WeChat and the server).
     pub const MAX_FUTURE_SKEW_SECONDS: u64 = 60;
 
+    /// Options from a JavaScript host's numbers: `now_seconds` from `Date.now() / 1000` (wasm32 has
+    /// no clock), negative or non-finite values saturate to 0 (the bindings check them first).
+    pub fn from_host(
+        max_age_seconds: Option<f64>,
+        expect_open_id: Option<String>,
+        now_seconds: f64,
+    ) -> DecryptOptions {
+        DecryptOptions {
+            max_age_seconds: max_age_seconds.map(|s| s as u64),
+            expect_open_id,
+            now: Some(now_seconds as u64),
+        }
+    }
+
     fn now(&self) -> u64 {
         self.now.unwrap_or_else(|| {
             std::time::SystemTime::now()
