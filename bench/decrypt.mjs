@@ -23,6 +23,7 @@ const require = createRequire(import.meta.url)
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PKG = path.join(ROOT, 'npm', 'wxcrypt')
 const CryptoJS = require('crypto-js')
+const { officialDecrypt } = require(path.join(ROOT, 'js-tests', 'support', 'reference.js'))
 const vectors = require(path.join(ROOT, 'vectors', 'wechat-vectors.json'))
 
 const TIME = Number(process.env.BENCH_TIME || 400)
@@ -74,21 +75,9 @@ class OfficialWXBizDataCrypt {
   }
 
   decryptData(encryptedData, iv) {
-    const sessionKey = Buffer.from(this.sessionKey, 'base64')
-    encryptedData = Buffer.from(encryptedData, 'base64')
-    iv = Buffer.from(iv, 'base64')
-    let decoded
-    try {
-      const decipher = crypto.createDecipheriv('aes-128-cbc', sessionKey, iv)
-      decipher.setAutoPadding(true)
-      decoded = decipher.update(encryptedData, 'binary', 'utf8')
-      decoded += decipher.final('utf8')
-      decoded = JSON.parse(decoded)
-    } catch (err) {
-      throw new Error('Illegal Buffer')
-    }
-    if (decoded.watermark.appid !== this.appId) throw new Error('Illegal Buffer')
-    return decoded
+    // The per-call decoding of the official sample, then the shared verbatim algorithm.
+    const key = Buffer.from(this.sessionKey, 'base64')
+    return officialDecrypt(this.appId, key, Buffer.from(iv, 'base64'), Buffer.from(encryptedData, 'base64'))
   }
 }
 
