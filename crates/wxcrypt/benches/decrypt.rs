@@ -71,6 +71,10 @@ fn decrypt(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("reused", name), &ct, |b, ct| {
             b.iter(|| crypt.decrypt_data(black_box(ct), black_box(&iv_b64)))
         });
+        // The same without the JSON and watermark checks: what the checks cost.
+        group.bench_with_input(BenchmarkId::new("raw", name), &ct, |b, ct| {
+            b.iter(|| crypt.decrypt_raw(black_box(ct), black_box(&iv_b64)))
+        });
         group.bench_with_input(BenchmarkId::new("new_instance", name), &ct, |b, ct| {
             b.iter(|| {
                 DataCrypt::new(APP_ID, black_box(key.expose_base64()))

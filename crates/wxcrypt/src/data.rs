@@ -99,11 +99,15 @@ fn cbc_decrypt_unpad(cipher: &Aes128, iv: &[u8; 16], buf: &mut [u8]) -> Option<u
         .ok()?;
     let n = buf[buf.len() - 1];
     // 1 <= n <= 16, and each of the last n bytes equals n; every byte of the last block is read.
-    let mut ok = !n.ct_eq(&0) & n.ct_lt(&(BLOCK as u8 + 1));
+    // The loop is branch-free arithmetic: `i - n` borrows (high byte 0xFF) exactly when i < n, so
+    // `in_pad` is an all-ones mask over the padding bytes; `subtle` turns the result into a
+    // decision once, at the end.
+    let mut mismatch = 0u8;
     for (i, &b) in buf[buf.len() - BLOCK..].iter().rev().enumerate() {
-        let in_pad = (i as u8).ct_lt(&n);
-        ok &= !in_pad | b.ct_eq(&n);
+        let in_pad = ((i as u16).wrapping_sub(u16::from(n)) >> 8) as u8;
+        mismatch |= in_pad & (b ^ n);
     }
+    let ok = mismatch.ct_eq(&0) & !n.ct_eq(&0) & n.ct_lt(&(BLOCK as u8 + 1));
     bool::from(ok).then(|| buf.len() - usize::from(n))
 }
 
@@ -421,6 +425,15 @@ mod tests {
             let got = cbc_decrypt_unpad(&key.cipher, &iv, &mut ct);
             let want = (1..=16).contains(&pad).then(|| 16 - usize::from(pad));
             assert_eq!(got, want, "pad {pad}");
+            // Every padding byte but the last one is checked: change any one and it fails.
+            for j in 1..usize::from(pad.clamp(1, 16)) {
+                let mut bad = block;
+                bad[15 - j] ^= 0x40;
+                let len = bad.len();
+                let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), (&iv).into())
+                    .encrypt_padded_mut::<NoPadding>(&mut bad, len);
+                assert_eq!(cbc_decrypt_unpad(&key.cipher, &iv, &mut bad), None, "pad {pad} byte {j}");
+            }
         }
     }
 
