@@ -262,7 +262,22 @@ function batchSize(c) {
   return Math.max(1, Math.round(SAMPLE_NS / perCall))
 }
 
+// Each group is timed ROUNDS times, one candidate after another, and each candidate keeps its
+// fastest round: a burst of load from a neighbour then spoils one round, not a ratio.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 3))
+
 async function timeGroup(list) {
+  const best = new Map()
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const row of await timeGroupOnce(list)) {
+      const prev = best.get(row.name)
+      if (!prev || row.nsPerOp < prev.nsPerOp) best.set(row.name, row)
+    }
+  }
+  return list.map((c) => best.get(c.name))
+}
+
+async function timeGroupOnce(list) {
   const bench = new Bench({ time: TIME, warmup: true, warmupTime: Math.min(200, TIME / 2), iterations: 32 })
   const sizes = new Map()
   for (const c of list) {
@@ -291,10 +306,12 @@ const fmtUs = (ns) => (ns / 1000 >= 100 ? (ns / 1000).toFixed(0) : ns / 1000 >= 
 function printTable(title, rows, baseName, floorName) {
   const base = rows.find((r) => r.name === baseName)
   const floor = floorName && rows.find((r) => r.name === floorName)
-  const head = ['candidate', 'ops/s', 'µs/op', `× ${base ? 'official' : ''}`.trim()]
+  const head = ['candidate', 'ops/s', 'µs/op']
+  if (base) head.push('× official')
   if (floor) head.push('time ÷ JSON.parse')
   const body = rows.map((r) => {
-    const row = [r.name, fmtOps(r.opsPerSec), fmtUs(r.nsPerOp), base ? `${(base.nsPerOp / r.nsPerOp).toFixed(2)}x` : '']
+    const row = [r.name, fmtOps(r.opsPerSec), fmtUs(r.nsPerOp)]
+    if (base) row.push(`${(base.nsPerOp / r.nsPerOp).toFixed(2)}x`)
     if (floor) row.push(`${(r.nsPerOp / floor.nsPerOp).toFixed(2)}`)
     return row
   })
@@ -315,7 +332,8 @@ console.log(`backends: ${Object.keys(backends).join(', ')}; ${TIME} ms per candi
 
 const OFFICIAL = 'official node:crypto, new instance'
 const FLOOR = 'JSON.parse(plaintext) [floor]'
-const results = { machine, date: new Date().toISOString(), timePerTaskMs: TIME, decrypt: [], signatures: [] }
+const bandRowsFor = (res) => res.decrypt.find((d) => d.payload === 'band-userinfo')
+const results = { machine, date: new Date().toISOString(), timePerTaskMs: TIME, rounds: ROUNDS, decrypt: [], signatures: [] }
 
 for (const p of payloads) {
   const list = decryptCandidates(p)
@@ -325,6 +343,28 @@ for (const p of payloads) {
   const sizes = { plaintextBytes: Buffer.byteLength(p.plaintext), encryptedDataChars: p.encryptedData.length }
   printTable(`decryptData: ${p.name} (plaintext ${sizes.plaintextBytes} B, encryptedData ${sizes.encryptedDataChars} chars)`, rows, OFFICIAL, FLOOR)
   results.decrypt.push({ payload: p.name, ...sizes, rows })
+}
+
+// Where the time goes, on the ~400 B payload: decryptRaw is the same decryption with no JSON
+// check (text out); JSON.parse(decryptRaw(...)) is the least any design that hands text to V8's
+// parser can cost; what is left between it and decryptData is the JSON and watermark check.
+if (bandRowsFor(results)) {
+  const p = payloads.find((x) => x.name === 'band-userinfo')
+  const { appId, sessionKey, encryptedData: ed, iv } = p
+  const list = [{ name: FLOOR, fn: () => JSON.parse(p.plaintext) }]
+  for (const [b, W] of Object.entries(backends)) {
+    const w = new W(appId, sessionKey)
+    list.push({ name: `${b}: decryptRaw (no JSON check, text out)`, fn: () => w.decryptRaw(ed, iv) })
+    list.push({ name: `${b}: JSON.parse(decryptRaw(...))`, fn: () => JSON.parse(w.decryptRaw(ed, iv)) })
+    list.push({ name: `${b}: decryptData, reused`, fn: () => w.decryptData(ed, iv) })
+  }
+  for (const c of list) {
+    const got = c.fn()
+    assert.deepStrictEqual(typeof got === 'string' ? got : JSON.stringify(got), p.plaintext, c.name)
+  }
+  const rows = await timeGroup(list)
+  printTable('Where the time goes: band-userinfo', rows, undefined, FLOOR)
+  results.breakdown = rows
 }
 
 for (const g of signatureGroups()) {
@@ -345,9 +385,12 @@ if (bandRows) {
   const off = ns(r, OFFICIAL)
   if (backends.native) {
     const x = off / ns(r, 'wxcrypt native, new instance')
-    targets.push({ target: 'native new instance ≥ 5x faster than official (~400 B)', value: `${x.toFixed(2)}x`, met: x >= 5 })
+    // The result must deep-equal JSON.parse's, and nothing builds it faster than JSON.parse.
+    const ceiling = off / ns(r, FLOOR)
+    targets.push({ target: 'native new instance ≥ 5x faster than official (~400 B)', value: `${x.toFixed(2)}x`, met: x >= 5, bound: `JSON.parse alone is ${ceiling.toFixed(2)}x faster than official` })
     const y = ns(r, 'wxcrypt native, reused') / ns(r, FLOOR)
-    targets.push({ target: 'native reused ≤ 1.5x the time of JSON.parse (~400 B)', value: `${y.toFixed(2)}x`, met: y <= 1.5 })
+    const b = results.breakdown && ns(results.breakdown, 'native: JSON.parse(decryptRaw(...))')
+    targets.push({ target: 'native reused ≤ 1.5x the time of JSON.parse (~400 B)', value: `${y.toFixed(2)}x`, met: y <= 1.5, bound: b && `with no JSON check at all: ${(b / ns(results.breakdown, FLOOR)).toFixed(2)}x` })
   }
   if (backends.wasm) {
     const x = off / ns(r, 'wxcrypt wasm, new instance')
@@ -364,7 +407,7 @@ if (backends.native) {
 }
 results.targets = targets
 console.log('\n### Targets (issue 4)\n')
-for (const t of targets) console.log(`${t.met ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`)
+for (const t of targets) console.log(`${t.met ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}${t.bound ? ` (bound: ${t.bound})` : ''}`)
 
 const out = path.join(ROOT, 'bench', 'results.json')
 fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n')

@@ -432,7 +432,11 @@ mod tests {
                 let len = bad.len();
                 let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), (&iv).into())
                     .encrypt_padded_mut::<NoPadding>(&mut bad, len);
-                assert_eq!(cbc_decrypt_unpad(&key.cipher, &iv, &mut bad), None, "pad {pad} byte {j}");
+                assert_eq!(
+                    cbc_decrypt_unpad(&key.cipher, &iv, &mut bad),
+                    None,
+                    "pad {pad} byte {j}"
+                );
             }
         }
     }
