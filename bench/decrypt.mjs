@@ -9,7 +9,8 @@
 // are medians of the per-call time: the machine is shared and noisy, so compare the ratios (all
 // measured in this one process), not the absolute numbers across runs.
 //
-// Environment: BENCH_TIME=ms per task (default 400), BENCH_ONLY=substring of payload names.
+// Environment: BENCH_TIME=ms per candidate and round (default 60), BENCH_ROUNDS (default 10),
+// BENCH_ONLY=substring of payload names.
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -26,7 +27,7 @@ const CryptoJS = require('crypto-js')
 const { officialDecrypt } = require(path.join(ROOT, 'js-tests', 'support', 'reference.js'))
 const vectors = require(path.join(ROOT, 'vectors', 'wechat-vectors.json'))
 
-const TIME = Number(process.env.BENCH_TIME || 400)
+const TIME = Number(process.env.BENCH_TIME || 60)
 const ONLY = process.env.BENCH_ONLY || ''
 const SAMPLE_NS = 50_000 // target duration of one timed sample (a batch of calls)
 
@@ -262,14 +263,16 @@ function batchSize(c) {
   return Math.max(1, Math.round(SAMPLE_NS / perCall))
 }
 
-// Each group is timed ROUNDS times, one candidate after another, and each candidate keeps its
-// fastest round: a burst of load from a neighbour then spoils one round, not a ratio.
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 3))
+// Each group is timed in ROUNDS short rounds, the candidates taking turns within each round, and
+// each candidate keeps its fastest round. The machine's speed drifts over seconds (shared vCPUs):
+// taking turns puts every candidate under the same drift, and the fastest round is the one least
+// disturbed. Timing each candidate once for a long stretch gave ratios that moved by 1.5x.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 10))
 
 async function timeGroup(list) {
   const best = new Map()
   for (let round = 0; round < ROUNDS; round++) {
-    for (const row of await timeGroupOnce(list)) {
+    for (const row of await timeGroupOnce(list, round === 0)) {
       const prev = best.get(row.name)
       if (!prev || row.nsPerOp < prev.nsPerOp) best.set(row.name, row)
     }
@@ -277,8 +280,8 @@ async function timeGroup(list) {
   return list.map((c) => best.get(c.name))
 }
 
-async function timeGroupOnce(list) {
-  const bench = new Bench({ time: TIME, warmup: true, warmupTime: Math.min(200, TIME / 2), iterations: 32 })
+async function timeGroupOnce(list, first) {
+  const bench = new Bench({ time: TIME, warmup: true, warmupTime: first ? 200 : 10, iterations: 8 })
   const sizes = new Map()
   for (const c of list) {
     const n = batchSize(c)
@@ -328,7 +331,7 @@ function printTable(title, rows, baseName, floorName) {
 const cpu = (os.cpus()[0] || {}).model || 'unknown'
 const machine = { cpu, nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}` }
 console.log(`wxcrypt bench: ${machine.cpu}, ${machine.nproc} cores, Node ${machine.node}, ${machine.platform}`)
-console.log(`backends: ${Object.keys(backends).join(', ')}; ${TIME} ms per candidate; figures are medians per call; ratios are against the official algorithm (new instance), measured in this process`)
+console.log(`backends: ${Object.keys(backends).join(', ')}; ${ROUNDS} rounds of ${TIME} ms per candidate; figures are the fastest round's median per call; ratios are against the official algorithm (new instance), measured in this process`)
 
 const OFFICIAL = 'official node:crypto, new instance'
 const FLOOR = 'JSON.parse(plaintext) [floor]'
