@@ -5,9 +5,10 @@
 // ratios, and writes bench/results.json (gitignored).
 //
 // Every candidate's output is asserted deep-equal before anything is timed. Each timed sample runs
-// a batch of calls (so a sample lasts ~50 µs, far above the timer's resolution), and the figures
-// are medians of the per-call time: the machine is shared and noisy, so compare the ratios (all
-// measured in this one process), not the absolute numbers across runs.
+// a batch of calls (so a sample lasts ~50 µs, far above the timer's resolution); each figure is
+// the median per-call time of a candidate's fastest round (see timeGroup): the machine is shared
+// and noisy, so compare the ratios (all measured in this one process), not the absolute numbers
+// across runs.
 //
 // Environment: BENCH_TIME=ms per candidate and round (default 60), BENCH_ROUNDS (default 10),
 // BENCH_ONLY=substring of payload names.
@@ -335,7 +336,6 @@ console.log(`backends: ${Object.keys(backends).join(', ')}; ${ROUNDS} rounds of 
 
 const OFFICIAL = 'official node:crypto, new instance'
 const FLOOR = 'JSON.parse(plaintext) [floor]'
-const bandRowsFor = (res) => res.decrypt.find((d) => d.payload === 'band-userinfo')
 const results = { machine, date: new Date().toISOString(), timePerTaskMs: TIME, rounds: ROUNDS, decrypt: [], signatures: [] }
 
 for (const p of payloads) {
@@ -351,10 +351,10 @@ for (const p of payloads) {
 // Where the time goes, on the ~400 B payload: decryptRaw is the same decryption with no JSON
 // check (text out); JSON.parse(decryptRaw(...)) is the least any design that hands text to V8's
 // parser can cost; what is left between it and decryptData is the JSON and watermark check.
-if (bandRowsFor(results)) {
-  const p = payloads.find((x) => x.name === 'band-userinfo')
-  const { appId, sessionKey, encryptedData: ed, iv } = p
-  const list = [{ name: FLOOR, fn: () => JSON.parse(p.plaintext) }]
+const bandPayload = payloads.find((x) => x.name === 'band-userinfo')
+if (bandPayload) {
+  const { appId, sessionKey, encryptedData: ed, iv, plaintext } = bandPayload
+  const list = [{ name: FLOOR, fn: () => JSON.parse(plaintext) }]
   for (const [b, W] of Object.entries(backends)) {
     const w = new W(appId, sessionKey)
     list.push({ name: `${b}: decryptRaw (no JSON check, text out)`, fn: () => w.decryptRaw(ed, iv) })
@@ -363,7 +363,7 @@ if (bandRowsFor(results)) {
   }
   for (const c of list) {
     const got = c.fn()
-    assert.deepStrictEqual(typeof got === 'string' ? got : JSON.stringify(got), p.plaintext, c.name)
+    assert.deepStrictEqual(typeof got === 'string' ? got : JSON.stringify(got), plaintext, c.name)
   }
   const rows = await timeGroup(list)
   printTable('Where the time goes: band-userinfo', rows, undefined, FLOOR)

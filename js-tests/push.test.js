@@ -171,6 +171,20 @@ test('WXBizMsgCrypt: error codes and shapes, URL verification, types', () => {
   assert.equal(code(() => mc.decryptMsg(v.msg_signature, v.timestamp, v.nonce, '{}')), -40002)
   assert.equal(code(() => mc.decryptMsg(v.msg_signature, v.timestamp, v.nonce, {})), -40002)
   assert.equal(code(() => mc.decryptMsg(v.msg_signature, v.timestamp, v.nonce, 'not a body')), -40002)
+  // The messages are the core crate's descriptions, the same for a raw and a parsed body.
+  const message = (fn) => {
+    try {
+      fn()
+    } catch (e) {
+      assert.ok(e instanceof wxcrypt.WXCryptError)
+      return e.message
+    }
+    return 'no error'
+  }
+  assert.equal(message(() => mc.decryptMsg(v.msg_signature, v.timestamp, '1', { Encrypt: v.encrypt })), 'signature mismatch')
+  assert.equal(message(() => mc.decryptMsg(v.msg_signature, v.timestamp, v.nonce, '{}')), 'no Encrypt field in the JSON or XML body')
+  assert.equal(message(() => mc.decryptMsg(v.msg_signature, v.timestamp, v.nonce, { Encrypt: 7 })), 'no Encrypt field in the JSON or XML body')
+  assert.equal(message(() => new wxcrypt.WXBizMsgCrypt(v.token, 'short', v.appid)), 'EncodingAESKey must be 43 base64 characters')
   const bad = v.encrypt.slice(0, -2) + '!='
   assert.equal(code(() => mc.decryptMsg(wxcrypt.msgSignature(v.token, v.timestamp, v.nonce, bad), v.timestamp, v.nonce, { Encrypt: bad })), -40010)
   const other = new wxcrypt.WXBizMsgCrypt(v.token, v.encodingAESKey, 'wx0000000000000000')

@@ -1,5 +1,6 @@
 //! The Node.js binding of `wxcrypt`: strings in, a string (or a boolean) out; errors cross as
-//! the official numeric code in the message, and `npm/wxcrypt` turns them into its public shape.
+//! the official numeric code and the core's description in the message (`"-41003 Illegal
+//! Buffer"`), and `npm/wxcrypt` turns them into its public shape.
 //! No logic lives here.
 #![deny(unsafe_code)] // `#[napi]` expands to unsafe FFI code; none is written by hand.
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
@@ -8,8 +9,13 @@ use napi::{Error, Result, Status};
 use napi_derive::napi;
 use wxcrypt::{DataCrypt, DecryptOptions, Format, MsgCrypt};
 
+/// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
+/// `WXCryptError`.
 fn to_js(e: wxcrypt::Error) -> Error {
-    Error::new(Status::GenericFailure, e.code().to_string())
+    Error::new(
+        Status::GenericFailure,
+        format!("{} {}", e.code(), e.description()),
+    )
 }
 
 #[napi]
@@ -87,17 +93,6 @@ fn msg_crypt(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<MsgCry
     MsgCrypt::new(token, encoding_aes_key, app_id).map_err(to_js)
 }
 
-fn format(format: &str) -> Result<Format> {
-    match format {
-        "json" => Ok(Format::Json),
-        "xml" => Ok(Format::Xml),
-        _ => Err(Error::new(
-            Status::InvalidArg,
-            "format must be 'json' or 'xml'",
-        )),
-    }
-}
-
 #[napi]
 pub fn msg_check_key(token: String, encoding_aes_key: String, app_id: String) -> Result<()> {
     msg_crypt(&token, &encoding_aes_key, &app_id).map(|_| ())
@@ -128,8 +123,10 @@ pub fn msg_decrypt_encrypt(
     msg_signature: String,
     timestamp: String,
     nonce: String,
-    encrypt: String,
+    encrypt: Option<String>,
 ) -> Result<String> {
+    // A parsed body without a string `Encrypt` arrives as `undefined`: -40002, as for a raw body.
+    let encrypt = encrypt.ok_or(wxcrypt::Error::ParseBody).map_err(to_js)?;
     msg_crypt(&token, &encoding_aes_key, &app_id)?
         .decrypt_encrypt(&msg_signature, &timestamp, &nonce, &encrypt)
         .map_err(to_js)
@@ -149,7 +146,8 @@ pub fn msg_encrypt(
     random: Option<String>,
 ) -> Result<String> {
     let mc = msg_crypt(&token, &encoding_aes_key, &app_id)?;
-    let format = format(&envelope)?;
+    let format = Format::from_name(&envelope)
+        .ok_or_else(|| Error::new(Status::InvalidArg, "format must be 'json' or 'xml'"))?;
     match random {
         None => mc.encrypt_msg(&reply, &timestamp, &nonce, format),
         Some(r) => {

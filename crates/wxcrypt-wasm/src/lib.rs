@@ -1,8 +1,9 @@
 //! The WebAssembly binding of `wxcrypt`, for edge runtimes (Cloudflare Workers, Vercel Edge, Deno,
 //! Bun, browsers) and as the fallback of the Node package. It mirrors `crates/wxcrypt-node`
 //! function for function: the same JS names, the same argument order, strings in, a string (or a
-//! boolean) out; a failure is thrown as a JS `Error` (`JsError`) whose message is the official numeric code
-//! (e.g. `"-41003"`), and `npm/wxcrypt/lib/api.js` turns it into the public error shape.
+//! boolean) out; a failure is thrown as a JS `Error` (`JsError`) whose message is the official
+//! numeric code and the core's description (e.g. `"-41003 Illegal Buffer"`), and
+//! `npm/wxcrypt/lib/api.js` turns it into the public error shape.
 //! No logic lives here.
 #![forbid(unsafe_code)]
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
@@ -11,8 +12,10 @@ use wasm_bindgen::prelude::*;
 use wxcrypt::{DataCrypt, DecryptOptions, Format, MsgCrypt};
 
 /// Only the numeric code crosses: never the input, never a secret.
+/// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
+/// `WXCryptError`.
 fn to_js(e: wxcrypt::Error) -> JsError {
-    JsError::new(&e.code().to_string())
+    JsError::new(&format!("{} {}", e.code(), e.description()))
 }
 
 #[wasm_bindgen(js_name = decryptData)]
@@ -90,14 +93,6 @@ fn msg_crypt(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<MsgCry
     MsgCrypt::new(token, encoding_aes_key, app_id).map_err(to_js)
 }
 
-fn format(format: &str) -> Result<Format, JsError> {
-    match format {
-        "json" => Ok(Format::Json),
-        "xml" => Ok(Format::Xml),
-        _ => Err(JsError::new("format must be 'json' or 'xml'")),
-    }
-}
-
 #[wasm_bindgen(js_name = msgCheckKey)]
 pub fn msg_check_key(
     token: String,
@@ -132,8 +127,10 @@ pub fn msg_decrypt_encrypt(
     msg_signature: String,
     timestamp: String,
     nonce: String,
-    encrypt: String,
+    encrypt: Option<String>,
 ) -> Result<String, JsError> {
+    // A parsed body without a string `Encrypt` arrives as `undefined`: -40002, as for a raw body.
+    let encrypt = encrypt.ok_or(wxcrypt::Error::ParseBody).map_err(to_js)?;
     msg_crypt(&token, &encoding_aes_key, &app_id)?
         .decrypt_encrypt(&msg_signature, &timestamp, &nonce, &encrypt)
         .map_err(to_js)
@@ -154,7 +151,8 @@ pub fn msg_encrypt(
     random: Option<String>,
 ) -> Result<String, JsError> {
     let mc = msg_crypt(&token, &encoding_aes_key, &app_id)?;
-    let format = format(&envelope)?;
+    let format = Format::from_name(&envelope)
+        .ok_or_else(|| JsError::new("format must be 'json' or 'xml'"))?;
     match random {
         None => mc.encrypt_msg(&reply, &timestamp, &nonce, format),
         Some(r) => {

@@ -30,6 +30,23 @@ pub enum Format {
     Xml,
 }
 
+impl Format {
+    /// The format a host names `"json"` or `"xml"`; `None` for any other name.
+    ///
+    /// ```
+    /// use wxcrypt::Format;
+    /// assert_eq!(Format::from_name("xml"), Some(Format::Xml));
+    /// assert_eq!(Format::from_name("JSON"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "json" => Some(Format::Json),
+            "xml" => Some(Format::Xml),
+            _ => None,
+        }
+    }
+}
+
 /// `WXBizMsgCrypt`: decrypts and encrypts the messages WeChat pushes to a server in safe mode.
 ///
 /// ```

@@ -30,30 +30,16 @@ const ErrorCode = Object.freeze({
 
 const NAMES = new Map(Object.entries(ErrorCode).map(([name, code]) => [code, name]))
 
-// Open-data failures all say 'Illegal Buffer' (the official sample's message, and no oracle);
-// message-push failures say what failed (their signature is checked before anything else).
-const MESSAGES = new Map([
-  [-40001, 'signature mismatch'],
-  [-40002, 'no Encrypt field in the JSON or XML body'],
-  [-40003, 'cannot compute the signature'],
-  [-40004, 'EncodingAESKey must be 43 base64 characters'],
-  [-40005, 'the message belongs to another appid'],
-  [-40006, 'encryption failed'],
-  [-40007, 'decryption failed'],
-  [-40008, 'malformed decrypted message'],
-  [-40009, 'base64 encoding failed'],
-  [-40010, 'Encrypt is not base64'],
-  [-40011, 'cannot build the reply envelope'],
-])
-
 /**
- * The one error decryption throws. `message` is always 'Illegal Buffer' (what code written for
- * the official sample checks); `errcode` and `code` are its only enumerable properties, so a
- * handler that serialises the error reveals nothing beyond them.
+ * The one error decryption throws. For open data `message` is always 'Illegal Buffer' (what code
+ * written for the official sample checks, and no oracle); message-push failures say what failed
+ * (their signature is checked before anything else). The text is the core crate's
+ * `Error::description`, carried across the boundary. `errcode` and `code` are its only enumerable
+ * properties, so a handler that serialises the error reveals nothing beyond them.
  */
 class WXCryptError extends Error {
-  constructor(errcode) {
-    super(MESSAGES.get(errcode) || 'Illegal Buffer')
+  constructor(errcode, message) {
+    super(message)
     this.errcode = errcode
     this.code = NAMES.get(errcode)
   }
@@ -101,9 +87,10 @@ function strOrNum(name, value) {
   throw invalidType(name, 'a string or a finite number', value)
 }
 
+// A backend failure's message is "<official code> <description>" (see the binding crates).
 function shape(err) {
-  const code = Number(err && err.message)
-  return NAMES.has(code) ? new WXCryptError(code) : err
+  const m = /^(-\d+) (.+)$/s.exec(err && err.message)
+  return m && NAMES.has(Number(m[1])) ? new WXCryptError(Number(m[1]), m[2]) : err
 }
 
 /** Calls into the backend, turning its coded failures into WXCryptError. */
@@ -210,8 +197,8 @@ function createApi(binding, backend) {
       if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
         // A body a framework already parsed (JSON, or XML parsed into an object).
         const encrypt = Array.isArray(body.Encrypt) ? body.Encrypt[0] : body.Encrypt
-        if (typeof encrypt !== 'string') throw new WXCryptError(-40002)
-        return call(() => binding.msgDecryptEncrypt(...args, encrypt))
+        // Without a string Encrypt the core reports -40002, as it does for a raw body.
+        return call(() => binding.msgDecryptEncrypt(...args, typeof encrypt === 'string' ? encrypt : undefined))
       }
       throw invalidType('body', 'a string, a Buffer or an object', body)
     }

@@ -2,32 +2,12 @@
 // Framework-agnostic core of the message-push middlewares (wxcrypt/koa, wxcrypt/express):
 // URL signature check, safe-mode decryption, plain-mode pass-through, and reply encryption.
 const wxcrypt = require('../index.js')
+const { readBody } = require('./read-body.js')
 
 const MAX_BODY = 1024 * 1024
 
 function first(v) {
   return Array.isArray(v) ? v[0] : v
-}
-
-/** Reads a request stream as UTF-8, up to `limit` bytes. */
-function readBody(stream, limit = MAX_BODY) {
-  return new Promise((resolve, reject) => {
-    const chunks = []
-    let size = 0
-    stream.on('data', (c) => {
-      size += c.length
-      if (size > limit) {
-        const err = new Error('request body too large')
-        err.status = 413
-        reject(err)
-        stream.destroy()
-        return
-      }
-      chunks.push(c)
-    })
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    stream.on('error', reject)
-  })
 }
 
 function parseMessage(text) {
@@ -112,4 +92,4 @@ function createPushHandler(options) {
   return handle
 }
 
-module.exports = { createPushHandler, readBody }
+module.exports = { createPushHandler }

@@ -5,6 +5,7 @@
 // encryptedData + iv + rawData + signature, phone-number codes) that a test drives.
 const http = require('node:http')
 const crypto = require('node:crypto')
+const { readBody } = require('./read-body.js')
 
 const CODE_TTL_MS = 5 * 60 * 1000
 const OLD_TOKEN_GRACE_MS = 5 * 60 * 1000
@@ -26,22 +27,6 @@ function safeEqual(a, b) {
   const x = Buffer.from(String(a).toLowerCase())
   const y = Buffer.from(String(b).toLowerCase())
   return x.length === y.length && crypto.timingSafeEqual(x, y)
-}
-
-function readBody(req, limit = 64 * 1024) {
-  return new Promise((resolve, reject) => {
-    const chunks = []
-    let size = 0
-    req.on('data', (c) => {
-      size += c.length
-      if (size > limit) {
-        reject(new Error('body too large'))
-        req.destroy()
-      } else chunks.push(c)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
 
 /** Parses "13800138000" (China, +86) or "+1 2025550123" into WeChat's three fields. */
@@ -210,7 +195,7 @@ async function createSimulator(options) {
     else {
       let body
       if (req.method === 'POST') {
-        const text = await readBody(req)
+        const text = await readBody(req, 64 * 1024)
         try {
           body = text ? JSON.parse(text) : undefined
         } catch {
