@@ -5,9 +5,12 @@
 #![deny(unsafe_code)] // `#[napi]` expands to unsafe FFI code; none is written by hand.
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
 
-use napi::{Error, Result, Status};
+mod text;
+
+use napi::{Env, Error, JsString, Result, Status};
 use napi_derive::napi;
-use wxcrypt::{DataCrypt, DecryptOptions, Format, MsgCrypt};
+use text::Utf8Arg;
+use wxcrypt::{DecryptOptions, Format, MsgCrypt, SessionKey};
 
 /// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
 /// `WXCryptError`.
@@ -18,29 +21,21 @@ fn to_js(e: wxcrypt::Error) -> Error {
     )
 }
 
+/// The hot path of `decryptData`: the padding-checked plaintext, for the JS layer to hand to
+/// the host's `JSON.parse` and check `watermark.appid` on what it built. The app id never crosses.
 #[napi]
-pub fn decrypt_data(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-) -> Result<String> {
-    DataCrypt::new(&app_id, &session_key)
-        .and_then(|c| c.decrypt_data(&encrypted_data, &iv))
-        .map(wxcrypt::OpenData::into_string)
-        .map_err(to_js)
-}
-
-#[napi]
-pub fn decrypt_raw(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-) -> Result<String> {
-    DataCrypt::new(&app_id, &session_key)
-        .and_then(|c| c.decrypt_raw(&encrypted_data, &iv))
-        .map_err(to_js)
+pub fn decrypt_text<'env>(
+    env: &'env Env,
+    session_key: JsString<'_>,
+    encrypted_data: JsString<'_>,
+    iv: JsString<'_>,
+) -> Result<JsString<'env>> {
+    let (mut k, mut d, mut i) = (Utf8Arg::<64>::new(), Utf8Arg::<2048>::new(), Utf8Arg::<64>::new());
+    let (key, data, iv) = (k.read(&session_key)?, d.read(&encrypted_data)?, i.read(&iv)?);
+    let plain = SessionKey::from_base64(key)
+        .and_then(|key| key.decrypt_text(data, iv))
+        .map_err(to_js)?;
+    text::to_js_string(env, &plain)
 }
 
 #[napi]
@@ -175,24 +170,6 @@ pub fn msg_verify_url(
     msg_crypt(&token, &encoding_aes_key, &app_id)?
         .verify_url(&signature, &timestamp, &nonce, &echostr)
         .map(str::to_owned)
-        .map_err(to_js)
-}
-
-#[napi]
-#[allow(clippy::too_many_arguments)]
-pub fn decrypt_data_checked(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-    max_age_seconds: Option<f64>,
-    expect_open_id: Option<String>,
-    now: f64,
-) -> Result<String> {
-    let options = DecryptOptions::from_host(max_age_seconds, expect_open_id, now);
-    DataCrypt::new(&app_id, &session_key)
-        .and_then(|c| c.decrypt_data_with(&encrypted_data, &iv, &options))
-        .map(wxcrypt::OpenData::into_string)
         .map_err(to_js)
 }
 

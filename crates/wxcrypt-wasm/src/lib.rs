@@ -9,7 +9,7 @@
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
 
 use wasm_bindgen::prelude::*;
-use wxcrypt::{DataCrypt, DecryptOptions, Format, MsgCrypt};
+use wxcrypt::{DecryptOptions, Format, MsgCrypt, SessionKey};
 
 /// Only the numeric code crosses: never the input, never a secret.
 /// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
@@ -18,28 +18,12 @@ fn to_js(e: wxcrypt::Error) -> JsError {
     JsError::new(&format!("{} {}", e.code(), e.description()))
 }
 
-#[wasm_bindgen(js_name = decryptData)]
-pub fn decrypt_data(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-) -> Result<String, JsError> {
-    DataCrypt::new(&app_id, &session_key)
-        .and_then(|c| c.decrypt_data(&encrypted_data, &iv))
-        .map(wxcrypt::OpenData::into_string)
-        .map_err(to_js)
-}
-
-#[wasm_bindgen(js_name = decryptRaw)]
-pub fn decrypt_raw(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-) -> Result<String, JsError> {
-    DataCrypt::new(&app_id, &session_key)
-        .and_then(|c| c.decrypt_raw(&encrypted_data, &iv))
+/// The hot path of `decryptData`: the padding-checked plaintext, for the JS layer to hand to
+/// the host's `JSON.parse` and check `watermark.appid` on what it built. The app id never crosses.
+#[wasm_bindgen(js_name = decryptText)]
+pub fn decrypt_text(session_key: &str, encrypted_data: &str, iv: &str) -> Result<String, JsError> {
+    SessionKey::from_base64(session_key)
+        .and_then(|key| key.decrypt_text(encrypted_data, iv))
         .map_err(to_js)
 }
 
@@ -180,23 +164,6 @@ pub fn msg_verify_url(
     msg_crypt(&token, &encoding_aes_key, &app_id)?
         .verify_url(&signature, &timestamp, &nonce, &echostr)
         .map(str::to_owned)
-        .map_err(to_js)
-}
-
-#[wasm_bindgen(js_name = decryptDataChecked)]
-pub fn decrypt_data_checked(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-    max_age_seconds: Option<f64>,
-    expect_open_id: Option<String>,
-    now: f64,
-) -> Result<String, JsError> {
-    let options = DecryptOptions::from_host(max_age_seconds, expect_open_id, now);
-    DataCrypt::new(&app_id, &session_key)
-        .and_then(|c| c.decrypt_data_with(&encrypted_data, &iv, &options))
-        .map(wxcrypt::OpenData::into_string)
         .map_err(to_js)
 }
 

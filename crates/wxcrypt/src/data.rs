@@ -3,7 +3,7 @@
 use core::fmt;
 
 use aes::cipher::{
-    block_padding::NoPadding, BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit,
+    block_padding::NoPadding, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit,
 };
 use aes::Aes128;
 use subtle::{ConstantTimeEq, ConstantTimeLess};
@@ -68,6 +68,35 @@ impl SessionKey {
         Some(buf)
     }
 
+    /// Decrypts and unpads `encrypted_data` with `iv` (both base64) and returns the plaintext as
+    /// text, with no JSON or watermark check: the first half of [`DataCrypt::decrypt_data`], for
+    /// a host that parses the JSON itself and then checks `watermark.appid` on what its parser
+    /// built (the JavaScript package does this with `JSON.parse`). Invalid UTF-8 is replaced by
+    /// U+FFFD, as Node's decoder does.
+    ///
+    /// Errors: [`Error::DecodeBase64`] / [`Error::IllegalIv`] for the shape of the inputs, and
+    /// [`Error::IllegalBuffer`] for a bad length or padding.
+    ///
+    /// ```
+    /// use wxcrypt::{encrypt_data, SessionKey};
+    /// let key = SessionKey::from_bytes(&[7; 16]);
+    /// let b64 = |b: &[u8]| { use base64::Engine as _; base64::engine::general_purpose::STANDARD.encode(b) };
+    /// let ct = b64(&encrypt_data(&key, &[9; 16], b"not even JSON"));
+    /// assert_eq!(key.decrypt_text(&ct, &b64(&[9; 16])).unwrap(), "not even JSON");
+    /// // A cut that leaves whole base64 quanta but not whole AES blocks.
+    /// assert_eq!(key.decrypt_text(&ct[..ct.len() - 4], &b64(&[9; 16])).unwrap_err().code(), -41003);
+    /// ```
+    pub fn decrypt_text(&self, encrypted_data: &str, iv: &str) -> Result<String> {
+        let iv = parse_iv(iv)?;
+        let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
+        let len = cbc_decrypt_unpad(&self.cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
+        buf.truncate(len);
+        Ok(match String::from_utf8(buf) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        })
+    }
+
     /// The `session_key` text this key was made from (needed for signatures). Handle with care:
     /// it is the secret itself.
     pub fn expose_base64(&self) -> &str {
@@ -95,7 +124,7 @@ fn cbc_decrypt_unpad(cipher: &Aes128, iv: &[u8; 16], buf: &mut [u8]) -> Option<u
         return None;
     }
     cbc::Decryptor::<Aes128>::inner_iv_init(cipher.clone(), iv.into())
-        .decrypt_padded_mut::<NoPadding>(buf)
+        .decrypt_padded::<NoPadding>(buf)
         .ok()?;
     let n = buf[buf.len() - 1];
     // 1 <= n <= 16, and each of the last n bytes equals n; every byte of the last block is read.
@@ -132,7 +161,7 @@ pub fn encrypt_data(key: &SessionKey, iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8
     let len = buf.len();
     // The buffer is a whole number of blocks, so NoPadding cannot fail.
     let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), iv.into())
-        .encrypt_padded_mut::<NoPadding>(&mut buf, len);
+        .encrypt_padded::<NoPadding>(&mut buf, len);
     buf
 }
 
@@ -282,14 +311,7 @@ impl DataCrypt {
     /// for payloads that are not JSON, such as `wx.authPrivateMessage`'s bare activityId.
     /// Invalid UTF-8 is replaced by U+FFFD, as Node's decoder does.
     pub fn decrypt_raw(&self, encrypted_data: &str, iv: &str) -> Result<String> {
-        let iv = parse_iv(iv)?;
-        let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
-        let len = cbc_decrypt_unpad(&self.key.cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
-        buf.truncate(len);
-        Ok(match String::from_utf8(buf) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        })
+        self.key.decrypt_text(encrypted_data, iv)
     }
 }
 
@@ -415,7 +437,7 @@ mod tests {
         // Encrypts one plaintext block as it stands (no padding added), then decrypts and unpads.
         let unpad = |mut block: [u8; 16]| {
             let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), (&iv).into())
-                .encrypt_padded_mut::<NoPadding>(&mut block, 16);
+                .encrypt_padded::<NoPadding>(&mut block, 16);
             cbc_decrypt_unpad(&key.cipher, &iv, &mut block)
         };
         for pad in 0u8..=17 {

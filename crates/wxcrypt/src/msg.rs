@@ -3,7 +3,7 @@
 use core::fmt;
 
 use aes::cipher::{
-    block_padding::NoPadding, BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit,
+    block_padding::NoPadding, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit,
 };
 use aes::Aes256;
 use base64::Engine as _;
@@ -235,7 +235,7 @@ impl MsgCrypt {
         buf.resize(body + pad, pad as u8);
         let len = buf.len();
         cbc::Encryptor::<Aes256>::inner_iv_init(self.cipher.clone(), (&*self.iv).into())
-            .encrypt_padded_mut::<NoPadding>(&mut buf, len)
+            .encrypt_padded::<NoPadding>(&mut buf, len)
             .map_err(|_| Error::EncryptAes)?;
         Ok(base64::engine::general_purpose::STANDARD.encode(&buf))
     }
@@ -246,7 +246,7 @@ impl MsgCrypt {
             return None;
         }
         cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), (&*self.iv).into())
-            .decrypt_padded_mut::<NoPadding>(buf)
+            .decrypt_padded::<NoPadding>(buf)
             .ok()?;
         let n = buf[buf.len() - 1];
         let mut ok = !n.ct_eq(&0) & n.ct_lt(&(PAD_BLOCK as u8 + 1));

@@ -2,7 +2,7 @@
 //! round trips in both formats, and tampering with each field giving its code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use aes::cipher::{block_padding::NoPadding, BlockEncryptMut, KeyIvInit};
+use aes::cipher::{block_padding::NoPadding, BlockModeEncrypt, KeyIvInit};
 use base64::Engine as _;
 use serde_json::Value;
 use wxcrypt::{Error, Format, MsgCrypt};
@@ -188,8 +188,8 @@ fn raw_encrypt(v: &Value, plain: &[u8]) -> String {
     let mut buf = plain.to_vec();
     buf.resize(plain.len() + pad, pad as u8);
     let len = buf.len();
-    cbc::Encryptor::<aes::Aes256>::new(key[..].into(), key[..16].into())
-        .encrypt_padded_mut::<NoPadding>(&mut buf, len)
+    cbc::Encryptor::<aes::Aes256>::new_from_slices(&key[..], &key[..16]).unwrap()
+        .encrypt_padded::<NoPadding>(&mut buf, len)
         .unwrap();
     base64::engine::general_purpose::STANDARD.encode(buf)
 }

@@ -93,6 +93,17 @@ function shape(err) {
   return m && NAMES.has(Number(m[1])) ? new WXCryptError(Number(m[1]), m[2]) : err
 }
 
+// What the core says for every open-data failure (wxcrypt::Error::description: the official
+// sample's message; js-tests/vectors.test.js checks that the backends' own -41003 says the same).
+const OPEN_DATA_MESSAGE = 'Illegal Buffer'
+// wxcrypt::DecryptOptions::MAX_FUTURE_SKEW_SECONDS: clock skew allowed between WeChat and us.
+const MAX_FUTURE_SKEW_SECONDS = 60
+
+/** An open-data failure the JS layer finds on the parsed payload (JSON, watermark, options). */
+function openDataError(errcode) {
+  return new WXCryptError(errcode, OPEN_DATA_MESSAGE)
+}
+
 /** Calls into the backend, turning its coded failures into WXCryptError. */
 function call(fn) {
   try {
@@ -136,7 +147,7 @@ function createApi(binding, backend) {
             err.code = 'ERR_OUT_OF_RANGE'
             throw err
           }
-          this.#maxAge = maxAgeSeconds
+          this.#maxAge = Math.floor(maxAgeSeconds) // whole seconds, as the core's DecryptOptions
         }
         if (expectOpenId !== undefined) this.#openId = str('options.expectOpenId', expectOpenId)
       }
@@ -145,11 +156,34 @@ function createApi(binding, backend) {
     decryptData(encryptedData, iv) {
       const ed = str('encryptedData', encryptedData)
       const ivs = str('iv', iv)
-      if (this.#maxAge === undefined && this.#openId === undefined) {
-        return JSON.parse(call(() => binding.decryptData(this.appId, this.#sessionKey, ed, ivs)))
+      // The backend decrypts and checks the padding; the host's JSON.parse is the one JSON
+      // validator, and the watermark is checked on the object it built, as the official sample
+      // does: whatever goes wrong (not JSON, not an object, no watermark, another appid) is the
+      // one -41003 that a bad padding also gives.
+      const text = call(() => binding.decryptText(this.#sessionKey, ed, ivs))
+      let data
+      try {
+        data = JSON.parse(text)
+        if (data.watermark.appid !== this.appId) data = undefined
+      } catch {
+        data = undefined
       }
-      const now = Math.floor(Date.now() / 1000)
-      return JSON.parse(call(() => binding.decryptDataChecked(this.appId, this.#sessionKey, ed, ivs, this.#maxAge, this.#openId, now)))
+      if (data === undefined) throw openDataError(ErrorCode.IllegalBuffer)
+      if (this.#maxAge !== undefined) {
+        // watermark.timestamp is the only freshness signal: missing, not a finite number, older
+        // than maxAgeSeconds or more than 60 s in the future is -41005 (the core's DecryptOptions).
+        const ts = data.watermark.timestamp
+        const age = Math.floor(Date.now() / 1000) - ts
+        if (typeof ts !== 'number' || !Number.isFinite(ts) || age > this.#maxAge || -age > MAX_FUTURE_SKEW_SECONDS) {
+          throw openDataError(ErrorCode.Expired)
+        }
+      }
+      // A payload with a top-level openId (user info) must name the session's; phone numbers and
+      // share info carry none and pass.
+      if (this.#openId !== undefined && Object.hasOwn(data, 'openId') && data.openId !== this.#openId) {
+        throw openDataError(ErrorCode.OpenIdMismatch)
+      }
+      return data
     }
 
     /**
@@ -168,7 +202,7 @@ function createApi(binding, backend) {
     decryptRaw(encryptedData, iv) {
       const ed = str('encryptedData', encryptedData)
       const ivs = str('iv', iv)
-      return call(() => binding.decryptRaw(this.appId, this.#sessionKey, ed, ivs))
+      return call(() => binding.decryptText(this.#sessionKey, ed, ivs))
     }
 
     verifySignature(rawData, signature) {
