@@ -7,10 +7,10 @@
 
 mod text;
 
-use napi::{Env, Error, JsString, Result, Status};
+use napi::bindgen_prelude::Object;
+use napi::{Env, Error, JsValue, Result, Status};
 use napi_derive::napi;
-use text::Utf8Arg;
-use wxcrypt::{DecryptOptions, Format, MsgCrypt, SessionKey};
+use wxcrypt::{DecryptOptions, Format, MsgCrypt};
 
 /// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
 /// `WXCryptError`.
@@ -21,21 +21,12 @@ fn to_js(e: wxcrypt::Error) -> Error {
     )
 }
 
-/// The hot path of `decryptData`: the padding-checked plaintext, for the JS layer to hand to
-/// the host's `JSON.parse` and check `watermark.appid` on what it built. The app id never crosses.
-#[napi]
-pub fn decrypt_text<'env>(
-    env: &'env Env,
-    session_key: JsString<'_>,
-    encrypted_data: JsString<'_>,
-    iv: JsString<'_>,
-) -> Result<JsString<'env>> {
-    let (mut k, mut d, mut i) = (Utf8Arg::<64>::new(), Utf8Arg::<2048>::new(), Utf8Arg::<64>::new());
-    let (key, data, iv) = (k.read(&session_key)?, d.read(&encrypted_data)?, i.read(&iv)?);
-    let plain = SessionKey::from_base64(key)
-        .and_then(|key| key.decrypt_text(data, iv))
-        .map_err(to_js)?;
-    text::to_js_string(env, &plain)
+/// `decryptText(sessionKey, encryptedData, iv)`, the hot path of `decryptData` (see `text`):
+/// the padding-checked plaintext, for the JS layer to hand to the host's `JSON.parse` and check
+/// `watermark.appid` on what it built. The app id never crosses.
+#[napi(module_exports)]
+pub fn init(exports: Object<'_>, env: Env) -> Result<()> {
+    text::register(env.raw(), exports.raw())
 }
 
 #[napi]

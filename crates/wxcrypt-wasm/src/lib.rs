@@ -9,7 +9,7 @@
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
 
 use wasm_bindgen::prelude::*;
-use wxcrypt::{DecryptOptions, Format, MsgCrypt, SessionKey};
+use wxcrypt::{DecryptOptions, Format, MsgCrypt};
 
 /// Only the numeric code crosses: never the input, never a secret.
 /// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
@@ -22,9 +22,7 @@ fn to_js(e: wxcrypt::Error) -> JsError {
 /// the host's `JSON.parse` and check `watermark.appid` on what it built. The app id never crosses.
 #[wasm_bindgen(js_name = decryptText)]
 pub fn decrypt_text(session_key: &str, encrypted_data: &str, iv: &str) -> Result<String, JsError> {
-    SessionKey::from_base64(session_key)
-        .and_then(|key| key.decrypt_text(encrypted_data, iv))
-        .map_err(to_js)
+    wxcrypt::decrypt_text(session_key, encrypted_data, iv).map_err(to_js)
 }
 
 #[wasm_bindgen(js_name = rawDataSignature)]

@@ -56,19 +56,16 @@ fn is_ascii_ws(b: u8) -> bool {
 /// refuses anything else without writing to `out`'s length, and every value it accepts the
 /// policy accepts with the same bytes, so the policy decoder behind it sees exactly the inputs
 /// that need it (whitespace, URL-safe characters, missing padding, errors).
-pub(crate) fn decode_into(input: &str, out: &mut Vec<u8>) -> Result<(), Malformed> {
-    if base64_simd::STANDARD
-        .decode_append(input.as_bytes(), out)
-        .is_ok()
-    {
+pub(crate) fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), Malformed> {
+    if base64_simd::STANDARD.decode_append(input, out).is_ok() {
         return Ok(());
     }
     decode_policy_into(input, out)
 }
 
 /// The policy decoder alone (the fallback of [`decode_into`]).
-fn decode_policy_into(input: &str, out: &mut Vec<u8>) -> Result<(), Malformed> {
-    let bytes = input.as_bytes();
+fn decode_policy_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), Malformed> {
+    let bytes = input;
     let start = bytes
         .iter()
         .position(|&b| !is_ascii_ws(b))
@@ -161,15 +158,24 @@ fn decode_policy_into(input: &str, out: &mut Vec<u8>) -> Result<(), Malformed> {
 }
 
 /// Decodes into a fresh vector.
-pub(crate) fn decode(input: &str) -> Result<Vec<u8>, Malformed> {
+pub(crate) fn decode(input: &[u8]) -> Result<Vec<u8>, Malformed> {
     let mut out = Vec::new();
     decode_into(input, &mut out)?;
     Ok(out)
 }
 
 /// Decodes a value that must be exactly `N` bytes: `Ok(None)` when it decodes to another length.
-pub(crate) fn decode_array<const N: usize>(input: &str) -> Result<Option<[u8; N]>, Malformed> {
-    // Short fields (keys, ivs): decode on the stack-sized buffer without keeping a Vec around.
+pub(crate) fn decode_array<const N: usize>(input: &[u8]) -> Result<Option<[u8; N]>, Malformed> {
+    use base64_simd::AsOut as _;
+    // Short fields (keys, ivs) in canonical form decode on the stack, with no allocation.
+    let codec = base64_simd::STANDARD;
+    if codec.decoded_length(input).ok() == Some(N) {
+        let mut out = [0u8; N];
+        if codec.decode(input, out.as_mut_slice().as_out()).is_ok() {
+            return Ok(Some(out));
+        }
+        zeroize::Zeroize::zeroize(&mut out);
+    }
     let mut out = zeroize::Zeroizing::new(Vec::with_capacity(N + 3));
     decode_into(input, &mut out)?;
     Ok(<[u8; N]>::try_from(out.as_slice()).ok())
@@ -180,7 +186,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> Result<Vec<u8>, Malformed> {
-        decode(s)
+        decode(s.as_bytes())
     }
 
     #[test]
@@ -242,7 +248,7 @@ mod tests {
                     v[pos] = c;
                     let s = String::from_utf8(v).unwrap();
                     let mut policy = Vec::new();
-                    let want = decode_policy_into(&s, &mut policy).map(|()| policy);
+                    let want = decode_policy_into(s.as_bytes(), &mut policy).map(|()| policy);
                     assert_eq!(d(&s), want, "{s:?}");
                 }
             }

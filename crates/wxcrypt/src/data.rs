@@ -3,9 +3,10 @@
 use core::fmt;
 
 use aes::cipher::{
-    block_padding::NoPadding, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit,
+    block_padding::NoPadding, consts::U16, BlockCipherDecrypt, BlockModeDecrypt, BlockModeEncrypt,
+    InnerIvInit, KeyInit,
 };
-use aes::Aes128;
+use aes::{Aes128, Aes128Dec};
 use subtle::{ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroizing;
 
@@ -38,7 +39,7 @@ impl SessionKey {
     /// does not decode to 16 bytes.
     pub fn from_base64(session_key: &str) -> Result<SessionKey> {
         let bytes = Zeroizing::new(
-            base64_input::decode_array::<16>(session_key)
+            base64_input::decode_array::<16>(session_key.as_bytes())
                 .map_err(|_| Error::DecodeBase64)?
                 .ok_or(Error::IllegalAesKey)?,
         );
@@ -87,14 +88,7 @@ impl SessionKey {
     /// assert_eq!(key.decrypt_text(&ct[..ct.len() - 4], &b64(&[9; 16])).unwrap_err().code(), -41003);
     /// ```
     pub fn decrypt_text(&self, encrypted_data: &str, iv: &str) -> Result<String> {
-        let iv = parse_iv(iv)?;
-        let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
-        let len = cbc_decrypt_unpad(&self.cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
-        buf.truncate(len);
-        Ok(match String::from_utf8(buf) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        })
+        open_text(&self.cipher, encrypted_data.as_bytes(), iv.as_bytes())
     }
 
     /// The `session_key` text this key was made from (needed for signatures). Handle with care:
@@ -111,19 +105,77 @@ impl fmt::Debug for SessionKey {
 }
 
 /// Decodes a base64 iv of exactly 16 bytes.
-fn parse_iv(iv: &str) -> Result<[u8; 16]> {
+fn parse_iv(iv: &[u8]) -> Result<[u8; 16]> {
     base64_input::decode_array::<16>(iv)
         .map_err(|_| Error::DecodeBase64)?
         .ok_or(Error::IllegalIv)
 }
 
+/// Decrypts `encrypted_data` with `iv` under `session_key` (all base64) and returns the
+/// plaintext as text, with no JSON or watermark check: [`SessionKey::decrypt_text`] for a key
+/// used once, which expands only the decryption half of the AES key schedule and keeps no copy of
+/// the key's text. The hot path of the JavaScript package's `decryptData` (which parses with
+/// `JSON.parse` and checks the watermark on what it built).
+///
+/// Errors, in this order: the session key's ([`Error::DecodeBase64`], [`Error::IllegalAesKey`]),
+/// the iv's ([`Error::DecodeBase64`], [`Error::IllegalIv`]), then the data's
+/// ([`Error::DecodeBase64`], and [`Error::IllegalBuffer`] for a bad length or padding).
+///
+/// ```
+/// let text = wxcrypt::decrypt_text(
+///     "tiihtNczf5v6AKRyjwEUhQ==",
+///     "CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS9uT5geRa0W4oTOb1WT7fJlAC+oNPdbB+3hVbJSRgv+4lGOETKUQz6OYStslQ142dNCuabNPGBzlooOmB231qMM85d2/fV6ChevvXvQP8Hkue1poOFtnEtpyxVLW1zAo6/1Xx1COxFvrc2d7UL/lmHInNlxuacJXwu0fjpXfz/YqYzBIBzD6WUfTIF9GRHpOn/Hz7saL8xz+W//FRAUid1OksQaQx4CMs8LOddcQhULW4ucetDf96JcR3g0gfRK4PC7E/r7Z6xNrXd2UIeorGj5Ef7b1pJAYB6Y5anaHqZ9J6nKEBvB4DnNLIVWSgARns/8wR2SiRS7MNACwTyrGvt9ts8p12PKFdlqYTopNHR1Vf7XjfhQlVsAJdNiKdYmYVoKlaRv85IfVunYzO0IKXsyl7JCUjCpoG20f0a04COwfneQAGGwd5oa+T8yO5hzuyDb/XcxxmK01EpqOyuxINew==",
+///     "r7BXXKkLb8qrSNn05n0qiA==",
+/// )?;
+/// assert!(text.starts_with(r#"{"openId":"oGZUI0egBJY1zhBYw2KhdUfwVJJE""#));
+/// assert_eq!(wxcrypt::decrypt_text("AAAA", "", "").unwrap_err().code(), -41001);
+/// # Ok::<(), wxcrypt::Error>(())
+/// ```
+///
+/// The three values are taken as bytes (`&str` or `&[u8]`): a host that reads its strings as
+/// UTF-8 bytes need not check them first, since a byte outside ASCII is outside every base64
+/// alphabet and refused as such.
+pub fn decrypt_text(
+    session_key: impl AsRef<[u8]>,
+    encrypted_data: impl AsRef<[u8]>,
+    iv: impl AsRef<[u8]>,
+) -> Result<String> {
+    let key = Zeroizing::new(
+        base64_input::decode_array::<16>(session_key.as_ref())
+            .map_err(|_| Error::DecodeBase64)?
+            .ok_or(Error::IllegalAesKey)?,
+    );
+    let cipher = Aes128Dec::new((&*key).into());
+    open_text(&cipher, encrypted_data.as_ref(), iv.as_ref())
+}
+
+/// Decodes `iv` and `encrypted_data`, decrypts and unpads: the plaintext as (lossy) text.
+fn open_text<C: BlockCipherDecrypt<BlockSize = U16> + Clone>(
+    cipher: &C,
+    encrypted_data: &[u8],
+    iv: &[u8],
+) -> Result<String> {
+    let iv = parse_iv(iv)?;
+    let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
+    let len = cbc_decrypt_unpad(cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
+    buf.truncate(len);
+    Ok(match String::from_utf8(buf) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
 /// AES-128-CBC decryption in place with a constant-time PKCS#7 (block 16) check. Returns the
 /// plaintext length, or `None` for any failure (length or padding), with no other detail.
-fn cbc_decrypt_unpad(cipher: &Aes128, iv: &[u8; 16], buf: &mut [u8]) -> Option<usize> {
+fn cbc_decrypt_unpad<C: BlockCipherDecrypt<BlockSize = U16> + Clone>(
+    cipher: &C,
+    iv: &[u8; 16],
+    buf: &mut [u8],
+) -> Option<usize> {
     if buf.is_empty() || buf.len() % BLOCK != 0 {
         return None;
     }
-    cbc::Decryptor::<Aes128>::inner_iv_init(cipher.clone(), iv.into())
+    cbc::Decryptor::<C>::inner_iv_init(cipher.clone(), iv.into())
         .decrypt_padded::<NoPadding>(buf)
         .ok()?;
     let n = buf[buf.len() - 1];

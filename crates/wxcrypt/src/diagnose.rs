@@ -223,14 +223,14 @@ fn diagnose_failure(
         }
     }
     let damaged_chars = ed.contains(['%', ' ']) || iv.contains(['%', ' ']);
-    let iv_bytes = match base64_input::decode(iv) {
+    let iv_bytes = match base64_input::decode(iv.as_bytes()) {
         Ok(b) if b.len() == 16 => b,
         _ if damaged_chars => {
             return Diagnosis::new(Cause::TransportDamage, errcode, "the iv holds '%' or spaces: it was altered in transit and no simple repair restores it")
         }
         _ => return Diagnosis::new(Cause::MalformedInput, errcode, "the iv is not base64 of 16 bytes: pass the iv that came with this encryptedData"),
     };
-    let Ok(ct) = base64_input::decode(ed) else {
+    let Ok(ct) = base64_input::decode(ed.as_bytes()) else {
         let hint = if damaged_chars {
             "encryptedData holds '%' or spaces: it was altered in transit and no simple repair restores it"
         } else {

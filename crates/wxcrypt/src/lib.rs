@@ -50,7 +50,9 @@ mod json_check;
 mod msg;
 mod signature;
 
-pub use data::{encrypt_data, DataCrypt, DecryptOptions, OpenData, SessionKey, Watermark};
+pub use data::{
+    decrypt_text, encrypt_data, DataCrypt, DecryptOptions, OpenData, SessionKey, Watermark,
+};
 pub use diagnose::{diagnose, Cause, Diagnosis};
 pub use error::{Error, Result};
 pub use msg::{Format, MsgCrypt};

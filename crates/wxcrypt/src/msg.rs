@@ -89,7 +89,7 @@ impl MsgCrypt {
             return Err(Error::IllegalEncodingAesKey);
         }
         let key = Zeroizing::new(
-            base64_input::decode_array::<32>(encoding_aes_key)
+            base64_input::decode_array::<32>(encoding_aes_key.as_bytes())
                 .ok()
                 .flatten()
                 .ok_or(Error::IllegalEncodingAesKey)?,
@@ -149,7 +149,8 @@ impl MsgCrypt {
         if !verify_msg_signature(&self.token, timestamp, nonce, encrypt, msg_signature) {
             return Err(Error::ValidateSignature);
         }
-        let mut buf = base64_input::decode(encrypt).map_err(|_| Error::DecodeMsgBase64)?;
+        let mut buf =
+            base64_input::decode(encrypt.as_bytes()).map_err(|_| Error::DecodeMsgBase64)?;
         let len = self.decrypt_unpad(&mut buf).ok_or(Error::DecryptAes)?;
         let plain = &buf[..len];
         if plain.len() < HEADER {

@@ -188,7 +188,8 @@ fn raw_encrypt(v: &Value, plain: &[u8]) -> String {
     let mut buf = plain.to_vec();
     buf.resize(plain.len() + pad, pad as u8);
     let len = buf.len();
-    cbc::Encryptor::<aes::Aes256>::new_from_slices(&key[..], &key[..16]).unwrap()
+    cbc::Encryptor::<aes::Aes256>::new_from_slices(&key[..], &key[..16])
+        .unwrap()
         .encrypt_padded::<NoPadding>(&mut buf, len)
         .unwrap();
     base64::engine::general_purpose::STANDARD.encode(buf)
