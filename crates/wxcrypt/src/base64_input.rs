@@ -166,12 +166,16 @@ pub(crate) fn decode(input: &[u8]) -> Result<Vec<u8>, Malformed> {
 
 /// Decodes a value that must be exactly `N` bytes: `Ok(None)` when it decodes to another length.
 pub(crate) fn decode_array<const N: usize>(input: &[u8]) -> Result<Option<[u8; N]>, Malformed> {
-    use base64_simd::AsOut as _;
-    // Short fields (keys, ivs) in canonical form decode on the stack, with no allocation.
-    let codec = base64_simd::STANDARD;
-    if codec.decoded_length(input).ok() == Some(N) {
+    // Short fields (keys, ivs) in canonical form decode on the stack, with no allocation. Not in
+    // the wasm build: there the allocator is cheap and the ~3 KB of code it adds are not.
+    #[cfg(not(target_arch = "wasm32"))]
+    if base64_simd::STANDARD.decoded_length(input).ok() == Some(N) {
+        use base64_simd::AsOut as _;
         let mut out = [0u8; N];
-        if codec.decode(input, out.as_mut_slice().as_out()).is_ok() {
+        if base64_simd::STANDARD
+            .decode(input, out.as_mut_slice().as_out())
+            .is_ok()
+        {
             return Ok(Some(out));
         }
         zeroize::Zeroize::zeroize(&mut out);

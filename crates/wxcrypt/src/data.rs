@@ -3,10 +3,9 @@
 use core::fmt;
 
 use aes::cipher::{
-    block_padding::NoPadding, consts::U16, BlockCipherDecrypt, BlockModeDecrypt, BlockModeEncrypt,
-    InnerIvInit, KeyInit,
+    block_padding::NoPadding, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit,
 };
-use aes::{Aes128, Aes128Dec};
+use aes::{Aes128Dec, Aes128Enc};
 use subtle::{ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroizing;
 
@@ -28,7 +27,10 @@ const BLOCK: usize = 16;
 /// ```
 #[derive(Clone)]
 pub struct SessionKey {
-    cipher: Aes128,
+    /// The decryption key schedule (all a server needs).
+    cipher: Aes128Dec,
+    /// The raw key, for [`encrypt_data`] (tests, simulators), which expands its own schedule.
+    bytes: Zeroizing<[u8; 16]>,
     text: Zeroizing<String>,
 }
 
@@ -55,7 +57,8 @@ impl SessionKey {
 
     fn from_parts(bytes: &[u8; 16], text: &str) -> SessionKey {
         SessionKey {
-            cipher: Aes128::new(bytes.into()),
+            cipher: Aes128Dec::new(bytes.into()),
+            bytes: Zeroizing::new(*bytes),
             text: Zeroizing::new(text.to_owned()),
         }
     }
@@ -150,11 +153,7 @@ pub fn decrypt_text(
 }
 
 /// Decodes `iv` and `encrypted_data`, decrypts and unpads: the plaintext as (lossy) text.
-fn open_text<C: BlockCipherDecrypt<BlockSize = U16> + Clone>(
-    cipher: &C,
-    encrypted_data: &[u8],
-    iv: &[u8],
-) -> Result<String> {
+fn open_text(cipher: &Aes128Dec, encrypted_data: &[u8], iv: &[u8]) -> Result<String> {
     let iv = parse_iv(iv)?;
     let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
     let len = cbc_decrypt_unpad(cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
@@ -167,15 +166,11 @@ fn open_text<C: BlockCipherDecrypt<BlockSize = U16> + Clone>(
 
 /// AES-128-CBC decryption in place with a constant-time PKCS#7 (block 16) check. Returns the
 /// plaintext length, or `None` for any failure (length or padding), with no other detail.
-fn cbc_decrypt_unpad<C: BlockCipherDecrypt<BlockSize = U16> + Clone>(
-    cipher: &C,
-    iv: &[u8; 16],
-    buf: &mut [u8],
-) -> Option<usize> {
+fn cbc_decrypt_unpad(cipher: &Aes128Dec, iv: &[u8; 16], buf: &mut [u8]) -> Option<usize> {
     if buf.is_empty() || buf.len() % BLOCK != 0 {
         return None;
     }
-    cbc::Decryptor::<C>::inner_iv_init(cipher.clone(), iv.into())
+    cbc::Decryptor::<Aes128Dec>::inner_iv_init(cipher.clone(), iv.into())
         .decrypt_padded::<NoPadding>(buf)
         .ok()?;
     let n = buf[buf.len() - 1];
@@ -212,8 +207,9 @@ pub fn encrypt_data(key: &SessionKey, iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8
     buf.resize(plaintext.len() + pad, pad as u8);
     let len = buf.len();
     // The buffer is a whole number of blocks, so NoPadding cannot fail.
-    let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), iv.into())
-        .encrypt_padded::<NoPadding>(&mut buf, len);
+    let _ =
+        cbc::Encryptor::<Aes128Enc>::inner_iv_init(Aes128Enc::new((&*key.bytes).into()), iv.into())
+            .encrypt_padded::<NoPadding>(&mut buf, len);
     buf
 }
 
@@ -488,8 +484,11 @@ mod tests {
         let iv = [2u8; 16];
         // Encrypts one plaintext block as it stands (no padding added), then decrypts and unpads.
         let unpad = |mut block: [u8; 16]| {
-            let _ = cbc::Encryptor::<Aes128>::inner_iv_init(key.cipher.clone(), (&iv).into())
-                .encrypt_padded::<NoPadding>(&mut block, 16);
+            let _ = cbc::Encryptor::<Aes128Enc>::inner_iv_init(
+                Aes128Enc::new((&*key.bytes).into()),
+                (&iv).into(),
+            )
+            .encrypt_padded::<NoPadding>(&mut block, 16);
             cbc_decrypt_unpad(&key.cipher, &iv, &mut block)
         };
         for pad in 0u8..=17 {
