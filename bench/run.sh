@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# npm run bench / npm run bench:memory: builds what the benches load, then runs one.
-# Usage: bash bench/run.sh decrypt|memory
+# npm run bench / npm run bench:memory: builds what the benches load, then runs them in turn.
+# Usage: bash bench/run.sh decrypt|memory [...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh # the native addon (release build)
 # The wasm backend: a bench without it still runs (and says it skipped wasm).
 bash scripts/build-wasm.sh || echo 'bench: the wasm build failed; the wasm backend will be skipped' >&2
-exec node "bench/${1:-decrypt}.mjs"
+status=0
+for name in "${@:-decrypt}"; do
+  node "bench/$name.mjs" || status=$?
+done
+exit "$status"

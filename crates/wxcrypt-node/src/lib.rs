@@ -21,9 +21,10 @@ fn to_js(e: wxcrypt::Error) -> Error {
     )
 }
 
-/// `decryptText(sessionKey, encryptedData, iv)`, the hot path of `decryptData` (see `text`):
-/// the padding-checked plaintext, for the JS layer to hand to the host's `JSON.parse` and check
-/// `watermark.appid` on what it built. The app id never crosses.
+/// Registers the hot paths written as plain N-API functions (see `text`):
+/// `decryptText(sessionKey, encryptedData, iv)`, the padding-checked plaintext, for the JS layer
+/// to hand to the host's `JSON.parse` and check `watermark.appid` on what it built (the app id
+/// never crosses), and `verifyRawDataSignature(rawData, sessionKey, signature)`.
 #[napi(module_exports)]
 pub fn init(exports: Object<'_>, env: Env) -> Result<()> {
     text::register(env.raw(), exports.raw())
@@ -32,11 +33,6 @@ pub fn init(exports: Object<'_>, env: Env) -> Result<()> {
 #[napi]
 pub fn raw_data_signature(raw_data: String, session_key: String) -> String {
     wxcrypt::raw_data_signature(&raw_data, &session_key)
-}
-
-#[napi]
-pub fn verify_raw_data_signature(raw_data: String, session_key: String, signature: String) -> bool {
-    wxcrypt::verify_raw_data_signature(&raw_data, &session_key, &signature)
 }
 
 #[napi]

@@ -42,7 +42,7 @@ fn payloads() -> Vec<(&'static str, String)> {
         let item = format!(
             r#"{{"id":{i},"name":"用户{i} user {i}","tags":["a","βγ","emoji 😀"],"score":{},"ok":{},"note":null}}"#,
             f64::from(i) * 1.25,
-            i % 2 == 0
+            i.is_multiple_of(2)
         );
         len += item.len() + 1;
         items.push(item);

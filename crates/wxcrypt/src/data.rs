@@ -167,7 +167,7 @@ fn open_text(cipher: &Aes128Dec, encrypted_data: &[u8], iv: &[u8]) -> Result<Str
 /// AES-128-CBC decryption in place with a constant-time PKCS#7 (block 16) check. Returns the
 /// plaintext length, or `None` for any failure (length or padding), with no other detail.
 fn cbc_decrypt_unpad(cipher: &Aes128Dec, iv: &[u8; 16], buf: &mut [u8]) -> Option<usize> {
-    if buf.is_empty() || buf.len() % BLOCK != 0 {
+    if buf.is_empty() || !buf.len().is_multiple_of(BLOCK) {
         return None;
     }
     cbc::Decryptor::<Aes128Dec>::inner_iv_init(cipher.clone(), iv.into())

@@ -243,7 +243,7 @@ impl MsgCrypt {
 
     /// AES-256-CBC decryption in place and a constant-time PKCS#7 check with block 32.
     fn decrypt_unpad(&self, buf: &mut [u8]) -> Option<usize> {
-        if buf.len() < PAD_BLOCK || buf.len() % 16 != 0 {
+        if buf.len() < PAD_BLOCK || !buf.len().is_multiple_of(16) {
             return None;
         }
         cbc::Decryptor::<Aes256>::inner_iv_init(self.cipher.clone(), (&*self.iv).into())
