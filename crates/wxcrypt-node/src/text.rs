@@ -154,7 +154,7 @@ impl Fast for DecryptText {
     fn call(env: sys::napi_env, argv: [sys::napi_value; 3]) -> Result<sys::napi_value, Failure> {
         let (mut k, mut d, mut i) = (
             Utf8Arg::<64>::new(true),
-            Utf8Arg::<2048>::new(false),
+            Utf8Arg::<4096>::new(false),
             Utf8Arg::<64>::new(false),
         );
         let (key, data, iv) = (

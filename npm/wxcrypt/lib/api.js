@@ -160,7 +160,12 @@ function createApi(binding, backend) {
       // validator, and the watermark is checked on the object it built, as the official sample
       // does: whatever goes wrong (not JSON, not an object, no watermark, another appid) is the
       // one -41003 that a bad padding also gives.
-      const text = call(() => binding.decryptText(this.#sessionKey, ed, ivs))
+      let text
+      try {
+        text = binding.decryptText(this.#sessionKey, ed, ivs)
+      } catch (err) {
+        throw shape(err)
+      }
       let data
       try {
         data = JSON.parse(text)
