@@ -264,6 +264,7 @@ class WeChatClient {
   #sharedInFlight = null
   #storeDownUntil = 0 // while the store failed recently: in-process token only, until this time
   #storeFailing = false // logged once per outage
+  #outageToken = null // the token fetched while the store failed, published when it answers again
 
   /**
    * @param {object} options
@@ -393,7 +394,15 @@ class WeChatClient {
     if (this.#storeUp()) {
       try {
         const rec = await this.#storeCall('get', () => this.#store.get(this.#tokenKey))
+        const recovering = this.#storeFailing
         this.#storeOk()
+        const local = this.#outageToken
+        this.#outageToken = null
+        if (recovering && this.#fresh(local) && !(this.#usable(rec) && rec.value === local.value)) {
+          // A token fetched during the outage is newer than what the store kept: publish it.
+          await this.#publish(rec, local)
+          return local
+        }
         if (this.#fresh(rec)) return (this.#token = rec)
       } catch (err) {
         this.#storeFailed(err)
@@ -402,6 +411,23 @@ class WeChatClient {
       return this.#sharedRecord()
     }
     return this.#localRecord()
+  }
+
+  /** Replaces `old` (if still there) with `rec` in the store; a failure only marks the store down. */
+  async #publish(old, rec) {
+    const store = this.#store
+    const key = this.#tokenKey
+    const ttl = rec.expiresAt - this.#now()
+    try {
+      if (old !== undefined && old !== null) {
+        if (typeof store.deleteIfEquals === 'function') await this.#storeCall('deleteIfEquals', () => store.deleteIfEquals(key, old))
+        else await this.#storeCall('delete', () => store.delete(key))
+      }
+      if (typeof store.setIfAbsent === 'function') await this.#storeCall('setIfAbsent', () => store.setIfAbsent(key, rec, ttl))
+      else await this.#storeCall('set', () => store.set(key, rec, ttl))
+    } catch (err) {
+      this.#storeFailed(err)
+    }
   }
 
   /** In-process only: the cached token, or one stable_token request however many callers wait. */
@@ -490,6 +516,7 @@ class WeChatClient {
     const margin = Math.min(this.refreshMarginMs, lifeMs / 2)
     const rec = { value: res.access_token, refreshAt: at + lifeMs - margin, expiresAt: at + lifeMs }
     this.#token = rec
+    if (this.#storeFailing) this.#outageToken = rec
     return rec
   }
 
