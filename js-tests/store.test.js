@@ -249,5 +249,60 @@ describe('WeChatClient with a shared store', TIMEOUT, () => {
   })
 })
 
+describe('the types of wxcrypt/client and wxcrypt/redis', TIMEOUT, () => {
+  test('a TypeScript consumer (strict, nodenext) of the store, session and new client APIs compiles; misuse does not', () => {
+    const fs = require('node:fs')
+    const os = require('node:os')
+    const { execFileSync } = require('node:child_process')
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxcrypt-types-'))
+    try {
+      fs.mkdirSync(path.join(dir, 'node_modules'))
+      fs.symlinkSync(path.join(root, 'npm', 'wxcrypt'), path.join(dir, 'node_modules', 'wxcrypt'), 'dir')
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+      fs.writeFileSync(
+        path.join(dir, 'consumer.mts'),
+        `
+import { WeChatClient, createMemoryStore, createSessionStore, StoreError, type Store, type EncryptedDataCheck, type UserEncryptKey, type ClientLogEntry } from 'wxcrypt/client'
+import { createRedisStore, type RedisStore } from 'wxcrypt/redis'
+const store: Store = createMemoryStore()
+const redis: RedisStore = createRedisStore({ url: 'redis://127.0.0.1:1', prefix: 'p:', timeoutMs: 500 })
+const shared: Store = redis
+const c = new WeChatClient({ appId: 'wx', secret: 's', store: shared, storeTimeoutMs: 500, log: (e: ClientLogEntry) => { const l: 'info' | 'warn' = e.level; void l } })
+// A Keyv-like store (no lock operations) fits as it is.
+const keyv: Store = { get: async (_k: string) => undefined, set: async () => true, delete: async () => true }
+export async function f(): Promise<void> {
+  const chk: EncryptedDataCheck = await c.checkEncryptedData('x')
+  const v: boolean = chk.valid
+  const t: number | null = chk.createTime
+  const keys: UserEncryptKey[] = await c.getUserEncryptKey('o', 'k')
+  const version: number = keys[0].version
+  const r = await c.resetUserSessionKey('o', 'k')
+  const sk: string = r.session_key
+  const sessions = createSessionStore({ store: keyv, ttlMs: 1000 })
+  const tok: string = await sessions.create({ openid: 'o', sessionKey: 'k' })
+  const s = await sessions.get(tok)
+  if (s) { const o: string = s.openid; void o }
+  try { await redis.get('k') } catch (e) { if (e instanceof StoreError) { const code: 'ESTORE_TIMEOUT' | 'ESTORE_UNAVAILABLE' = e.code; void code } }
+  // @ts-expect-error the TTL is a number of milliseconds
+  await store.set('k', 1, 'soon')
+  // @ts-expect-error checkEncryptedData takes the base64 string
+  await c.checkEncryptedData(new Uint8Array(1))
+  // @ts-expect-error url or client, not a port
+  createRedisStore({ port: 6379 })
+  await redis.close()
+  void [v, t, version, sk, store]
+}
+`,
+      )
+      const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+      execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'consumer.mts'], { cwd: dir, stdio: 'pipe', timeout: 120_000 })
+    } catch (err) {
+      assert.fail(String(err.stdout || '') + String(err.stderr || '') + err.message)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 // Keep the event loop honest: nothing above may leave timers behind.
 after(() => sleep(0))
