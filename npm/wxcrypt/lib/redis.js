@@ -41,12 +41,12 @@ function createRedisStore(options) {
   if ((url === undefined) === (given === undefined)) throw new TypeError('createRedisStore needs exactly one of url and client')
 
   let client
-  let firstConnect = null // our own client's first connection, awaited (within timeoutMs) by early calls
-  let everReady = false
+  // Our own client's first connection attempt (connected, or failed): calls made before it ends
+  // wait for it (within timeoutMs) instead of failing while the socket is still opening.
+  let firstAttempt = null
   if (given !== undefined) {
     if (!given || typeof given.sendCommand !== 'function') throw new TypeError('createRedisStore: client must be a node-redis client')
     client = given
-    everReady = true
   } else {
     if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new TypeError('createRedisStore: url must be a redis:// or rediss:// URL')
     let redis
@@ -69,11 +69,11 @@ function createRedisStore(options) {
     })
     // Failures reach the callers as StoreErrors; without a listener node-redis's 'error' events
     // (one per failed reconnection) would crash the process.
-    client.on('error', () => {})
-    client.on('ready', () => {
-      everReady = true
-    })
-    firstConnect = client.connect().catch(() => {})
+    let settle
+    firstAttempt = new Promise((resolve) => (settle = resolve))
+    client.on('error', () => settle())
+    client.on('ready', () => settle())
+    client.connect().catch(() => {})
   }
 
   const key = (k) => {
@@ -89,7 +89,7 @@ function createRedisStore(options) {
     })
     const call = (async () => {
       const args = build() // throws TypeErrors before anything is sent
-      if (!everReady && firstConnect) await firstConnect
+      if (firstAttempt) await firstAttempt
       // A client given to us may queue offline: refuse instead.
       if (client.isReady === false) throw new StoreError(op, 'ESTORE_UNAVAILABLE', 'not connected')
       return client.sendCommand(args)
