@@ -295,7 +295,17 @@ describe('the simulator', TIMEOUT, () => {
       assert.equal(c.errcode, 40001)
       const d = await get(`/wxa/checksession?${q({ openid: 'o', signature: 's', sig_method: 'hmac_sha256' })}`)
       assert.equal(d.errcode, 41001)
-      assert.deepEqual(sim.stats(), { requests: 4, jscode2session: 0, tokenRequests: 2, phoneNumberRequests: 0, checkSessionRequests: 2, errors: 3 })
+      assert.deepEqual(sim.stats(), {
+        requests: 4,
+        jscode2session: 0,
+        tokenRequests: 2,
+        phoneNumberRequests: 0,
+        checkSessionRequests: 2,
+        checkEncryptedRequests: 0,
+        resetSessionKeyRequests: 0,
+        encryptKeyRequests: 0,
+        errors: 3,
+      })
     } finally {
       await sim.close()
     }

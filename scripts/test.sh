@@ -18,6 +18,8 @@ cargo test --workspace
 echo "== cargo doc"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 
+# js-tests/redis.test.js runs a real redis-server: Debian's package, installed here when missing.
+bash scripts/install-redis.sh
 echo "== js-tests (native backend)"
 WXCRYPT_BACKEND=native "$NODE" --test js-tests/*.test.js
 echo "== js-tests (wasm backend)"

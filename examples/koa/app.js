@@ -4,16 +4,21 @@
 //   POST /login {code}                          -> jscode2session -> { token } (the "3rd session")
 //   POST /phone {encryptedData, iv} | {code}    -> the user's phone number      (Bearer token)
 //   POST /user  {rawData, signature, encryptedData, iv} -> the checked user info (Bearer token)
+//   POST /token {code, encryptedData, iv}       -> login and phone number in one call (the
+//                                                  tutorials' route: wx.login BEFORE getPhoneNumber)
 //   GET|POST /wechat/push                       -> message push (wxcrypt/koa)
 //
 // session_key never leaves the server. Every failure is answered with the same small body
 // `{ errcode, errmsg }`; the cause (wxcrypt's diagnose(), WeChat's hint) goes to the server log only.
-const crypto = require('node:crypto')
+// Sessions and the access token live in `store` (in memory by default; wxcrypt/redis's store to run
+// several processes): a session store that does not answer gives 503, never a hang.
 const Koa = require('koa')
 const Router = require('@koa/router')
 const { bodyParser } = require('@koa/bodyparser')
 const WXBizDataCrypt = require('wxcrypt')
 const wechatPush = require('wxcrypt/koa')
+
+const { createMemoryStore, createSessionStore, StoreError } = require('wxcrypt/client')
 
 const { WeChatClient, WeChatApiError } = WXBizDataCrypt
 
@@ -48,31 +53,6 @@ function fromWeChat(err) {
   }
 }
 
-/** In-memory sessions: token -> { openid, sessionKey, expiresAt }. Swap in Redis & co. with the same three methods. */
-function createMemorySessionStore({ ttlMs = 24 * 60 * 60 * 1000, now = Date.now } = {}) {
-  const map = new Map()
-  return {
-    async get(token) {
-      const s = map.get(token)
-      if (!s) return undefined
-      if (now() >= s.expiresAt) {
-        map.delete(token)
-        return undefined
-      }
-      return s
-    },
-    async set(token, session) {
-      map.set(token, { ...session, expiresAt: now() + ttlMs })
-    },
-    async delete(token) {
-      map.delete(token)
-    },
-    get size() {
-      return map.size
-    },
-  }
-}
-
 function defaultLogger() {
   return {
     info: (entry) => console.log(JSON.stringify(entry)),
@@ -92,11 +72,19 @@ function nonEmpty(body, name) {
  * @param {{ appId: string, secret: string, baseUrl?: string }} options.wechat
  * @param {{ token: string, encodingAESKey?: string }} [options.push] enables /wechat/push
  * @param {{ info: Function, warn: Function, error: Function }} [options.logger] structured entries
- * @param {ReturnType<typeof createMemorySessionStore>} [options.sessions]
+ * @param {object} [options.store] sessions and the access token (wxcrypt/client's store shape);
+ *   default in memory, `createRedisStore({ url })` from wxcrypt/redis for several processes
+ * @param {ReturnType<typeof createSessionStore>} [options.sessions] default createSessionStore({ store })
  */
-function createApp({ wechat, push, logger = defaultLogger(), sessions = createMemorySessionStore() }) {
+function createApp({ wechat, push, logger = defaultLogger(), store = createMemoryStore(), sessions = createSessionStore({ store }) }) {
   const { appId } = wechat
-  const client = new WeChatClient({ appId, secret: wechat.secret, baseUrl: wechat.baseUrl })
+  const client = new WeChatClient({
+    appId,
+    secret: wechat.secret,
+    baseUrl: wechat.baseUrl,
+    store,
+    log: (entry) => (entry.level === 'warn' ? logger.warn(entry) : logger.info(entry)),
+  })
 
   /** Logs why a decryption failed: diagnose()'s cause when this wxcrypt has it, else the errcode. */
   function logDecryptFailure(route, pc, err, encryptedData, iv, openid) {
@@ -125,6 +113,8 @@ function createApp({ wechat, push, logger = defaultLogger(), sessions = createMe
   }
 
   async function auth(ctx, next) {
+    // 64 hex characters: 32 random bytes from createSessionStore, never md5(openid) (anyone who
+    // knows an openid could compute that one).
     const m = /^Bearer ([0-9a-f]{64})$/.exec(ctx.get('authorization'))
     const session = m && (await sessions.get(m[1]))
     if (!session) throw UNAUTHORIZED()
@@ -138,10 +128,27 @@ function createApp({ wechat, push, logger = defaultLogger(), sessions = createMe
   router.post('/login', json, async (ctx) => {
     const code = nonEmpty(ctx.request.body, 'code')
     const { openid, session_key: sessionKey, unionid } = await client.code2Session(code)
-    const token = crypto.randomBytes(32).toString('hex')
-    await sessions.set(token, { openid, sessionKey, unionid })
+    // A new login replaces this user's session_key for all of the user's tokens.
+    const token = await sessions.create({ openid, sessionKey, unionid })
     logger.info({ event: 'login', openid })
     ctx.body = { token, openid }
+  })
+
+  // The one-call route many tutorials teach: jscode2session, then decrypt getPhoneNumber's data
+  // with that session's key. It only works when the mini program called wx.login BEFORE
+  // getPhoneNumber: a wx.login after it gives a new session_key that cannot decrypt the data
+  // (-41003; the server log names session_key_mismatch). The phone code flow (/phone {code}) has
+  // no such ordering trap.
+  router.post('/token', json, async (ctx) => {
+    const body = ctx.request.body || {}
+    const code = nonEmpty(body, 'code')
+    const encryptedData = nonEmpty(body, 'encryptedData')
+    const iv = nonEmpty(body, 'iv')
+    const { openid, session_key: sessionKey, unionid } = await client.code2Session(code)
+    const { data } = decrypt('/token', { openid, sessionKey }, encryptedData, iv)
+    const token = await sessions.create({ openid, sessionKey, unionid })
+    logger.info({ event: 'login', route: '/token', openid })
+    ctx.body = { token, openid, phoneNumber: data.phoneNumber, purePhoneNumber: data.purePhoneNumber, countryCode: data.countryCode }
   })
 
   router.post('/phone', json, auth, async (ctx) => {
@@ -199,6 +206,9 @@ function createApp({ wechat, push, logger = defaultLogger(), sessions = createMe
       if (err instanceof WeChatApiError) {
         logger.warn({ event: 'wechat_api_error', route: ctx.path, api: err.api, errcode: err.errcode, code: err.code, hint: err.hint })
         out = fromWeChat(err)
+      } else if (err instanceof StoreError) {
+        logger.warn({ event: 'session_store_unavailable', route: ctx.path, code: err.code, op: err.op })
+        out = new PublicError(503, -1, 'session store unavailable, retry later')
       } else if (!(err instanceof PublicError)) {
         if (err.status >= 400 && err.status < 500 && err.expose) {
           out = new PublicError(err.status, 40035, 'invalid request body') // body parser errors
@@ -215,7 +225,8 @@ function createApp({ wechat, push, logger = defaultLogger(), sessions = createMe
   app.use(router.allowedMethods())
   app.context.sessions = sessions
   app.sessions = sessions
+  app.client = client
   return app
 }
 
-module.exports = { createApp, createMemorySessionStore, PublicError }
+module.exports = { createApp, PublicError }

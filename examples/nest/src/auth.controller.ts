@@ -13,13 +13,13 @@ export class AuthController {
 
   @Post('phone')
   @HttpCode(200)
-  phone(@Headers('authorization') authorization: string | undefined, @Body() body: { encryptedData?: unknown; iv?: unknown }) {
-    return this.wechat.phone(this.wechat.session(authorization), body || {})
+  async phone(@Headers('authorization') authorization: string | undefined, @Body() body: { encryptedData?: unknown; iv?: unknown }) {
+    return this.wechat.phone(await this.wechat.session('/phone', authorization), body || {})
   }
 
   @Post('user')
   @HttpCode(200)
-  user(@Headers('authorization') authorization: string | undefined, @Body() body: Record<string, unknown>) {
-    return this.wechat.user(this.wechat.session(authorization), body || {})
+  async user(@Headers('authorization') authorization: string | undefined, @Body() body: Record<string, unknown>) {
+    return this.wechat.user(await this.wechat.session('/user', authorization), body || {})
   }
 }

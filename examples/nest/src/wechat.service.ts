@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto'
 import { HttpException, Inject, Injectable } from '@nestjs/common'
 import WXBizDataCrypt = require('wxcrypt')
 import { WeChatClient, WeChatApiError, WXCryptError, type PhoneNumber, type UserInfo } from 'wxcrypt'
+import { createSessionStore, StoreError, type Session, type SessionStore, type Store } from 'wxcrypt/client'
 
 export const WECHAT_OPTIONS = 'WECHAT_OPTIONS'
 export const LOGGER = 'WXCRYPT_DEMO_LOGGER'
+/** The store of the sessions and the access token (in memory unless REDIS_URL: see main.ts). */
+export const STORE = 'WXCRYPT_DEMO_STORE'
 
 export interface WechatOptions {
   appId: string
@@ -18,11 +20,6 @@ export interface DemoLogger {
   warn(entry: object): void
 }
 
-interface Session {
-  openid: string
-  sessionKey: string
-}
-
 /** The uniform error answer: `{ errcode, errmsg }`. */
 export function fail(status: number, errcode: number, errmsg: string): HttpException {
   return new HttpException({ errcode, errmsg }, status)
@@ -31,25 +28,41 @@ export function fail(status: number, errcode: number, errmsg: string): HttpExcep
 @Injectable()
 export class WechatService {
   private readonly client: WeChatClient
-  // In memory, like the Koa demo: token -> session. session_key never leaves the server.
-  private readonly sessions = new Map<string, Session>()
+  // token -> session in the store (Redis with REDIS_URL, so every process sees every login).
+  // session_key never leaves the server.
+  private readonly sessions: SessionStore
 
   constructor(
     @Inject(WECHAT_OPTIONS) private readonly options: WechatOptions,
     @Inject(LOGGER) private readonly logger: DemoLogger,
+    @Inject(STORE) store: Store,
   ) {
-    this.client = new WeChatClient({ appId: options.appId, secret: options.secret, baseUrl: options.baseUrl })
+    this.client = new WeChatClient({
+      appId: options.appId,
+      secret: options.secret,
+      baseUrl: options.baseUrl,
+      store,
+      log: (e) => (e.level === 'warn' ? logger.warn(e) : logger.info(e)),
+    })
+    this.sessions = createSessionStore({ store })
+  }
+
+  /** A store that does not answer: 503 to the client, the cause in the log. */
+  private storeDown(route: string, err: StoreError): HttpException {
+    this.logger.warn({ event: 'session_store_unavailable', route, code: err.code, op: err.op })
+    return fail(503, -1, 'session store unavailable, retry later')
   }
 
   async login(code: unknown): Promise<{ token: string; openid: string }> {
     if (typeof code !== 'string' || !code) throw fail(400, 40035, 'invalid code')
     try {
-      const { openid, session_key } = await this.client.code2Session(code)
-      const token = randomBytes(32).toString('hex')
-      this.sessions.set(token, { openid, sessionKey: session_key })
+      const { openid, session_key, unionid } = await this.client.code2Session(code)
+      // 32 random bytes; a new login replaces this user's session_key for all of the user's tokens.
+      const token = await this.sessions.create({ openid, sessionKey: session_key, unionid })
       this.logger.info({ event: 'login', openid })
       return { token, openid }
     } catch (err) {
+      if (err instanceof StoreError) throw this.storeDown('/login', err)
       if (!(err instanceof WeChatApiError)) throw err
       this.logger.warn({ event: 'wechat_api_error', api: err.api, errcode: err.errcode, hint: err.hint })
       if (err.errcode === 40029 || err.errcode === 40163) throw fail(400, 40029, 'invalid code')
@@ -61,9 +74,15 @@ export class WechatService {
   }
 
   /** The session behind `Authorization: Bearer <token>`, or 401. */
-  session(authorization: string | undefined): Session {
+  async session(route: string, authorization: string | undefined): Promise<Session> {
     const m = /^Bearer ([0-9a-f]{64})$/.exec(authorization || '')
-    const s = m && this.sessions.get(m[1])
+    let s: Session | undefined
+    try {
+      s = m ? await this.sessions.get(m[1]) : undefined
+    } catch (err) {
+      if (err instanceof StoreError) throw this.storeDown(route, err)
+      throw err
+    }
     if (!s) throw fail(401, 40101, 'invalid or missing session token')
     return s
   }

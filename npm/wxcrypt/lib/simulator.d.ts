@@ -31,6 +31,9 @@ export interface SimulatorStats {
   tokenRequests: number
   phoneNumberRequests: number
   checkSessionRequests: number
+  checkEncryptedRequests: number
+  resetSessionKeyRequests: number
+  encryptKeyRequests: number
   /** Answers with a non-zero errcode. */
   errors: number
 }

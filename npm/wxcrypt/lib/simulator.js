@@ -1,7 +1,8 @@
 'use strict'
 // A local WeChat API simulator for tests and demos (Node only): the server APIs a mini-program
 // backend calls (jscode2session, cgi-bin/token, cgi-bin/stable_token, getuserphonenumber,
-// checksession) with WeChat's behaviour and errcodes, and the mini-program side (wx.login codes,
+// checksession, checkencryptedmsg, resetusersessionkey, getuserencryptkey) with WeChat's behaviour
+// and errcodes, and the mini-program side (wx.login codes,
 // encryptedData + iv + rawData + signature, phone-number codes) that a test drives.
 const http = require('node:http')
 const crypto = require('node:crypto')
@@ -9,6 +10,10 @@ const { readBody } = require('./read-body.js')
 
 const CODE_TTL_MS = 5 * 60 * 1000
 const OLD_TOKEN_GRACE_MS = 5 * 60 * 1000
+// checkencryptedmsg knows the data WeChat made in the last 3 days.
+const ENCRYPTED_DATA_DAYS_MS = 3 * 24 * 60 * 60 * 1000
+// getuserencryptkey: each key lives 3600 s; the last 3 are listed.
+const ENCRYPT_KEY_LIFE_S = 3600
 
 function b64url(bytes) {
   return crypto.randomBytes(bytes).toString('base64url')
@@ -55,6 +60,10 @@ const ERR = {
   badOpenid: { errcode: 40003, errmsg: 'invalid openid' },
   badSigMethod: { errcode: 40097, errmsg: 'invalid args: sig_method must be hmac_sha256' },
   badSignature: { errcode: 87009, errmsg: 'invalid signature' },
+  badHash: { errcode: 40097, errmsg: 'invalid args: encrypted_msg_hash' },
+  emptyData: { errcode: 44002, errmsg: 'empty post data' },
+  badJson: { errcode: 47001, errmsg: 'data format error' },
+  unknownData: { errcode: 1, errmsg: 'encrypted data not exist' },
   notFound: { errcode: 404, errmsg: 'unknown api' },
 }
 
@@ -84,7 +93,18 @@ async function createSimulator(options) {
   const tokens = new Map() // access_token -> expiresAt (ms)
   let stable = null // { value, expiresAt } the token stable_token hands out
   const failures = [] // { api, errcode, errmsg, times }
-  const counters = { requests: 0, jscode2session: 0, tokenRequests: 0, phoneNumberRequests: 0, checkSessionRequests: 0, errors: 0 }
+  const encrypted = new Map() // sha256 hex of encryptedData (the base64 text) -> created at (ms)
+  const counters = {
+    requests: 0,
+    jscode2session: 0,
+    tokenRequests: 0,
+    phoneNumberRequests: 0,
+    checkSessionRequests: 0,
+    checkEncryptedRequests: 0,
+    resetSessionKeyRequests: 0,
+    encryptKeyRequests: 0,
+    errors: 0,
+  }
 
   function mintToken() {
     const value = `SIM_${b64url(48)}`
@@ -107,6 +127,19 @@ async function createSimulator(options) {
     if (expiresAt === undefined) return ERR.badToken
     if (now() >= expiresAt) return ERR.expiredToken
     return null
+  }
+
+  /** The user behind a request signed with `hmac_sha256(session_key, "")`, or the errcode. */
+  function signedUser(q) {
+    const bad = checkToken(q.get('access_token'))
+    if (bad) return { err: bad }
+    if (q.get('sig_method') !== 'hmac_sha256') return { err: ERR.badSigMethod }
+    const openid = q.get('openid') || ''
+    const user = users.get(openid)
+    if (!user) return { err: ERR.badOpenid }
+    const want = crypto.createHmac('sha256', Buffer.from(user.sessionKey, 'utf8')).update('').digest('hex')
+    if (!safeEqual(want, q.get('signature') || '')) return { err: ERR.badSignature }
+    return { openid, user }
   }
 
   function takeCode(map, code) {
@@ -166,14 +199,53 @@ async function createSimulator(options) {
       return { errcode: 0, errmsg: 'ok', phone_info: { ...entry.info, watermark: { timestamp: Math.floor(now() / 1000), appid: appId } } }
     },
     'GET /wxa/checksession'(q) {
+      const { err } = signedUser(q)
+      return err || { errcode: 0, errmsg: 'ok' }
+    },
+    'POST /wxa/business/checkencryptedmsg'(q, body, text) {
       const bad = checkToken(q.get('access_token'))
       if (bad) return bad
-      if (q.get('sig_method') !== 'hmac_sha256') return ERR.badSigMethod
-      const user = users.get(q.get('openid') || '')
-      if (!user) return ERR.badOpenid
-      const want = crypto.createHmac('sha256', Buffer.from(user.sessionKey, 'utf8')).update('').digest('hex')
-      if (!safeEqual(want, q.get('signature') || '')) return ERR.badSignature
-      return { errcode: 0, errmsg: 'ok' }
+      if (!text) return ERR.emptyData
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return ERR.badJson
+      const hash = body.encrypted_msg_hash
+      if (hash === undefined || hash === '') return ERR.emptyData
+      if (typeof hash !== 'string' || !/^[0-9a-fA-F]{64}$/.test(hash)) return ERR.badHash
+      const createdAt = encrypted.get(hash.toLowerCase())
+      if (createdAt === undefined || now() - createdAt >= ENCRYPTED_DATA_DAYS_MS) return ERR.unknownData
+      // Sic: WeChat spells the field `vaild`.
+      return { errcode: 0, errmsg: 'ok', vaild: true, create_time: Math.floor(createdAt / 1000) }
+    },
+    'GET /wxa/resetusersessionkey'(q) {
+      const { err, openid, user } = signedUser(q)
+      if (err) return err
+      // The old key stops working at once; the new one keeps the old one's expiry.
+      user.sessionKey = crypto.randomBytes(16).toString('base64')
+      return { errcode: 0, errmsg: 'ok', openid, session_key: user.sessionKey }
+    },
+    'POST /wxa/business/getuserencryptkey'(q, body, text) {
+      // Everything goes in the query: WeChat answers any request body, even `{}`, with 87009.
+      if (text) return checkToken(q.get('access_token')) || ERR.badSignature
+      const { err, user } = signedUser(q)
+      if (err) return err
+      const t = Math.floor(now() / 1000)
+      const keys = (user.encryptKeys ||= [])
+      if (keys.length === 0 || t >= keys[0].create_time + ENCRYPT_KEY_LIFE_S) {
+        keys.unshift({
+          encrypt_key: crypto.randomBytes(16).toString('base64'),
+          version: keys.length ? keys[0].version + 1 : 1,
+          iv: crypto.randomBytes(8).toString('hex'),
+          create_time: t,
+        })
+        keys.length = Math.min(keys.length, 3)
+      }
+      const key_info_list = keys.map((k) => ({
+        encrypt_key: k.encrypt_key,
+        version: k.version,
+        expire_in: Math.max(0, k.create_time + ENCRYPT_KEY_LIFE_S - t),
+        iv: k.iv,
+        create_time: k.create_time,
+      }))
+      return { errcode: 0, errmsg: 'ok', key_info_list }
     },
   }
 
@@ -183,6 +255,9 @@ async function createSimulator(options) {
     '/cgi-bin/stable_token': 'tokenRequests',
     '/wxa/business/getuserphonenumber': 'phoneNumberRequests',
     '/wxa/checksession': 'checkSessionRequests',
+    '/wxa/business/checkencryptedmsg': 'checkEncryptedRequests',
+    '/wxa/resetusersessionkey': 'resetSessionKeyRequests',
+    '/wxa/business/getuserencryptkey': 'encryptKeyRequests',
   }
 
   async function handle(req, res) {
@@ -194,8 +269,9 @@ async function createSimulator(options) {
     if (!route) out = ERR.notFound
     else {
       let body
+      let text = ''
       if (req.method === 'POST') {
-        const text = await readBody(req, 64 * 1024)
+        text = await readBody(req, 64 * 1024)
         try {
           body = text ? JSON.parse(text) : undefined
         } catch {
@@ -207,7 +283,7 @@ async function createSimulator(options) {
       if (failure) {
         failure.times--
         out = { errcode: failure.errcode, errmsg: failure.errmsg }
-      } else out = route(url.searchParams, body)
+      } else out = route(url.searchParams, body, text)
     }
     if (out.errcode) {
       counters.errors++
@@ -249,7 +325,7 @@ async function createSimulator(options) {
     login({ openid = newOpenid(), unionid } = {}) {
       const sessionKey = crypto.randomBytes(16).toString('base64')
       const prev = users.get(openid)
-      const user = { sessionKey, unionid: unionid ?? (prev && prev.unionid) }
+      const user = { sessionKey, unionid: unionid ?? (prev && prev.unionid), encryptKeys: prev && prev.encryptKeys }
       users.set(openid, user)
       const code = b64url(24)
       loginCodes.set(code, { openid, sessionKey, unionid: user.unionid, issuedAt: now(), used: false })
@@ -268,6 +344,10 @@ async function createSimulator(options) {
       const iv = crypto.randomBytes(16)
       const cipher = crypto.createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv)
       const encryptedData = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]).toString('base64')
+      // checkencryptedmsg knows phone-number data only (as on WeChat).
+      if (data && typeof data === 'object' && 'phoneNumber' in data) {
+        encrypted.set(crypto.createHash('sha256').update(encryptedData, 'utf8').digest('hex'), now())
+      }
       return { encryptedData, iv: iv.toString('base64'), rawData, signature: sha1(rawData + sessionKey) }
     },
 
