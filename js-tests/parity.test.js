@@ -121,7 +121,11 @@ test(`parity with the official algorithm on ${CASES} random cases (seed ${seed})
     const args = [appId, sessionKey, b64(ct, int(5)), b64(iv, int(3))]
     const got = outcome(() => new wxcrypt(args[0], args[1]).decryptData(args[2], args[3]))
     const ref = referenceDecrypt(...args)
+    // The Rust path (the core's own JSON validator and watermark check, which diagnose runs)
+    // accepts exactly what the JS path (the host's JSON.parse) accepts.
+    const rustOk = new wxcrypt(args[0], args[1]).diagnose(args[2], args[3]).cause === 'ok'
     try {
+      assert.equal(rustOk, 'value' in got, 'the Rust and JS paths disagree')
       same(got, ref)
       if ('value' in got) ok++
     } catch (e) {
@@ -139,4 +143,68 @@ test('parity on every band negative case', () => {
     const got = outcome(() => new wxcrypt(c.appid, c.sessionKey).decryptData(c.encryptedData, c.iv))
     same(got, referenceDecrypt(c.appid, c.sessionKey, c.encryptedData, c.iv))
   }
+})
+
+// Texts at the edges of JSON.parse's grammar, each with a valid watermark where it can hold one:
+// the JS path (JSON.parse, then the watermark on what it built), the Rust path (the core's
+// validator, through diagnose) and the official algorithm agree on every one.
+test('the Rust and JS paths accept and reject the same edge-case texts', () => {
+  const appId = 'wx4f4bc4dec97d474b'
+  const wm = `"watermark":{"appid":"${appId}","timestamp":1}`
+  const texts = [
+    `{${wm}}`,
+    ` \t\r\n{${wm}} \n`,
+    `\ufeff{${wm}}`, // a BOM is not JSON whitespace
+    `\u00a0{${wm}}`, // nor is NBSP
+    `{${wm}}x`,
+    `{${wm},}`,
+    `{,${wm}}`,
+    `{${wm}}{}`,
+    `{"a":"\\ud800",${wm}}`, // a lone surrogate escape: JSON.parse accepts it
+    `{"a":"\\udc00\\ud800",${wm}}`,
+    `{"a":"\\u12",${wm}}`,
+    `{"a":"\\x41",${wm}}`,
+    `{"a":"tab\there",${wm}}`, // a raw control character inside a string
+    `{"a":"\u2028\u2029",${wm}}`,
+    `{"a":01,${wm}}`,
+    `{"a":1.,${wm}}`,
+    `{"a":.5,${wm}}`,
+    `{"a":-0,${wm}}`,
+    `{"a":1e400,"b":-1e-400,${wm}}`,
+    `{"a":+1,${wm}}`,
+    `{"a":NaN,${wm}}`,
+    `{"a":Infinity,${wm}}`,
+    `{"a":tru,${wm}}`,
+    `{"a":nul,${wm}}`,
+    `{'a':1,${wm}}`,
+    `{a:1,${wm}}`,
+    `{"a":[1,2,],${wm}}`,
+    `{"a":${'['.repeat(1000)}${']'.repeat(1000)},${wm}}`, // deep nesting: JSON.parse takes it
+    `{"a":${'['.repeat(1000)}${']'.repeat(999)},${wm}}`,
+    `{"watermark":{"appid":"${appId}"},"watermark":{}}`, // the last duplicate wins
+    `{"watermark":{},"watermark":{"appid":"${appId}"}}`,
+    `{"\\u0077atermark":{"\\u0061ppid":"${appId}"}}`, // escaped keys
+    `{"watermark":{"appid":"${appId}\\u0000"}}`,
+    `{"watermark":{"appid":"${appId.toUpperCase()}"}}`,
+    `{"__proto__":{"watermark":{"appid":"${appId}"}}}`,
+    `{"watermark":{"__proto__":{"appid":"${appId}"}}}`,
+    `[{${wm}}]`,
+    `"${appId}"`,
+    'null',
+    '',
+    `{${wm}`,
+  ]
+  const key = Buffer.alloc(16, 7)
+  const iv = Buffer.alloc(16, 9)
+  const results = []
+  for (const text of texts) {
+    const args = [appId, key.toString('base64'), encrypt(key, iv, Buffer.from(text, 'utf8')).toString('base64'), iv.toString('base64')]
+    const got = outcome(() => new wxcrypt(args[0], args[1]).decryptData(args[2], args[3]))
+    const rustOk = new wxcrypt(args[0], args[1]).diagnose(args[2], args[3]).cause === 'ok'
+    assert.equal(rustOk, 'value' in got, `Rust and JS disagree on ${JSON.stringify(text.slice(0, 80))}`)
+    same(got, referenceDecrypt(...args))
+    results.push('value' in got)
+  }
+  // Both outcomes occur (the list is not all accepted or all refused).
+  assert.ok(results.includes(true) && results.includes(false))
 })
