@@ -13,7 +13,7 @@
 //!   would turn U+012B into `+`.) The core takes the bytes as they are, with no UTF-8 check;
 //! - ASCII text (nearly every payload's) is handed to V8 as Latin-1, which it copies as is;
 //!   anything else as UTF-16;
-//! - a failure is thrown as an `Error` whose message is "<code> <description>", as napi-rs
+//! - a failure is thrown as an `Error` whose message is `"<code> <description>"`, as napi-rs
 //!   throws the other functions' errors; a panic (there are none in the core's decrypt path) is
 //!   caught and thrown as an `Error`, never unwound into Node.
 #![allow(unsafe_code)] // N-API calls; each block says why it is sound.
