@@ -6,10 +6,8 @@
 #   1. rustup target wasm32-unknown-unknown (added if missing)
 #   2. the wasm-bindgen CLI of exactly the version pinned in Cargo.toml, installed once into
 #      target/tools/wasm-bindgen-<version>/ (cargo install, 2-4 minutes the first time)
-#   3. # getrandom 0.3 on wasm32-unknown-unknown: the wasm_js backend (crypto.getRandomValues) needs its
-# feature (crates/wxcrypt-wasm/Cargo.toml) and this cfg; set for the wasm target only.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="wasm_js"'
-cargo build -p wxcrypt-wasm --target wasm32-unknown-unknown --profile wasm-release
+#   3. the crate: cargo build -p wxcrypt-wasm for wasm32-unknown-unknown, profile wasm-release
+#      (with getrandom's wasm_js cfg, for the wasm target only)
 #   4. wasm-bindgen: the ESM glue (wxcrypt_wasm.mjs, for edge runtimes) and the CommonJS glue
 #      (wxcrypt_wasm.cjs, for Node) share one .wasm file (both targets emit the same bytes)
 #   5. wasm-opt from the npm `binaryen` package (never Debian's binaryen 108, which corrupts
