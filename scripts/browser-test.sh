@@ -21,7 +21,8 @@ if [[ ! -x "$CHROMIUM" ]]; then
   rm -f "$LOG"
   CHROMIUM=$(command -v chromium)
 fi
-"$CHROMIUM" --version
+# (stderr dropped: Debian's launcher script trips over findmnt's output on some machines, harmlessly.)
+"$CHROMIUM" --version 2>/dev/null
 
 # Under `npm test`, the node that runs npm (node_modules/.bin/node is the node22 devDependency).
 NODE="${npm_node_execpath:-$(command -v node)}"
