@@ -12,8 +12,9 @@ if [[ ! -x "$CHROMIUM" ]]; then
   if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
   echo "browser-test: installing Debian's chromium (apt-get, once)" >&2
   LOG=$(mktemp)
-  if ! { "${SUDO[@]}" apt-get update -qq \
-    && DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq chromium; } >"$LOG" 2>&1; then
+  # (waits up to 5 minutes for another apt/dpkg run to release its lock)
+  if ! { "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq \
+    && DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium; } >"$LOG" 2>&1; then
     cat "$LOG" >&2
     echo "browser-test: could not install chromium (see above)" >&2
     exit 1
