@@ -48,7 +48,10 @@ async function startDemo() {
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (err += d))
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not start in 20 s:\n${out}\n${err}`)), 20_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM')
+      reject(new Error(`the demo did not start in 20 s:\n${out}\n${err}`))
+    }, 20_000)
     const poll = setInterval(() => {
       if (out.includes('Server log below')) {
         clearInterval(poll)
