@@ -6,6 +6,7 @@ const crypto = require('node:crypto')
 const WXBizDataCrypt = require('wxcrypt')
 const { createSimulator } = require('wxcrypt/simulator')
 const { createApp } = require('./koa/app.js')
+const { createDemoPage } = require('./koa/demo-page.js')
 
 const APP_ID = 'wx0123456789abcdef'
 const SECRET = crypto.randomBytes(16).toString('hex')
@@ -60,10 +61,14 @@ function walkthrough(sim, base) {
 async function main() {
   const port = Number(process.env.PORT || 3000)
   const sim = await createSimulator({ appId: APP_ID, secret: SECRET })
+  // The browser page at `/` (examples/koa/page): the mini program side; it shows the server's log lines.
+  const page = createDemoPage({ sim, appId: APP_ID, push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY }, user: DEMO_USER })
   const app = createApp({
     wechat: { appId: APP_ID, secret: SECRET, baseUrl: sim.url },
     push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY },
+    logger: page.logger,
   })
+  app.use(page.middleware)
   const base = `http://localhost:${port}`
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/demo/curl') {
@@ -79,7 +84,8 @@ async function main() {
     server.once('error', reject)
   })
   console.log(`wxcrypt ${WXBizDataCrypt.backend} backend: Koa demo on ${base}, WeChat simulator on ${sim.url} (appid ${APP_ID})`)
-  console.log('Paste these lines into another shell (bash or zsh):\n')
+  console.log(`Open ${base}/ in a browser: a page that plays the mini program, step by step.`)
+  console.log('Or paste these lines into another shell (bash or zsh):\n')
   console.log(walkthrough(sim, base))
   console.log('\nServer log below (one JSON line per event). Ctrl-C stops.\n')
 

@@ -6,7 +6,8 @@
 #   1. rustup target wasm32-unknown-unknown (added if missing)
 #   2. the wasm-bindgen CLI of exactly the version pinned in Cargo.toml, installed once into
 #      target/tools/wasm-bindgen-<version>/ (cargo install, 2-4 minutes the first time)
-#   3. the crate, with SIMD (simd128) enabled
+#   3. the crate: cargo build -p wxcrypt-wasm for wasm32-unknown-unknown, profile wasm-release
+#      (with getrandom's wasm_js cfg and simd128, for the wasm target only)
 #   4. wasm-bindgen: the ESM glue (wxcrypt_wasm.mjs, for edge runtimes) and the CommonJS glue
 #      (wxcrypt_wasm.cjs, for Node) share one .wasm file (both targets emit the same bytes)
 #   5. wasm-opt from the npm `binaryen` package (never Debian's binaryen 108, which corrupts

@@ -26,3 +26,5 @@ echo "== js-tests (wasm backend)"
 WXCRYPT_BACKEND=wasm "$NODE" --test js-tests/*.test.js
 echo "== runtimes: Node 20/22/24, Bun, Deno, workerd, edge-runtime, fallback"
 "$NODE" js-tests/runtimes/run.mjs
+echo "== browser: the npm start page in headless Chromium (puppeteer-core)"
+bash scripts/browser-test.sh

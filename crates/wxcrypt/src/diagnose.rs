@@ -160,6 +160,22 @@ fn is_clean(bytes: &[u8]) -> bool {
     })
 }
 
+/// Printable text cut out of a longer one at byte offsets: [`is_clean`], except that a UTF-8
+/// character split at either end (a Chinese nickname across a block boundary) is allowed.
+fn is_clean_fragment(bytes: &[u8]) -> bool {
+    let lead = bytes
+        .iter()
+        .take(3)
+        .take_while(|&&b| b & 0xC0 == 0x80)
+        .count();
+    let bytes = &bytes[lead..];
+    match core::str::from_utf8(bytes) {
+        Ok(_) => is_clean(bytes),
+        Err(e) if e.error_len().is_none() => is_clean(&bytes[..e.valid_up_to()]),
+        Err(_) => false,
+    }
+}
+
 /// Diagnoses why `encrypted_data` + `iv` do (or do not) decrypt for `app_id` with `session_key`.
 /// Never fails and never panics; see [`Diagnosis`].
 ///
@@ -231,6 +247,13 @@ fn diagnose_failure(
         _ => return Diagnosis::new(Cause::MalformedInput, errcode, "the iv is not base64 of 16 bytes: pass the iv that came with this encryptedData"),
     };
     let Ok(ct) = base64_input::decode(ed.as_bytes()) else {
+        if let Some(n) = dangling_length(ed) {
+            return Diagnosis::new(
+                Cause::TransportDamage,
+                errcode,
+                format!("encryptedData has {n} base64 characters, a length (4k+1) that no whole number of bytes encodes to: it was cut short in transit (check body size limits and URL length)"),
+            );
+        }
         let hint = if damaged_chars {
             "encryptedData holds '%' or spaces: it was altered in transit and no simple repair restores it"
         } else {
@@ -254,6 +277,13 @@ fn diagnose_failure(
         );
     }
     let Ok(text) = crypt.decrypt_raw(ed, iv) else {
+        if is_cut_short(crypt, &ct, &iv_bytes) {
+            return Diagnosis::new(
+                Cause::TransportDamage,
+                errcode,
+                format!("encryptedData decodes to {} bytes that decrypt to clean text but stop before the padding: it was cut short in transit (check body size limits and URL length)", ct.len()),
+            );
+        }
         return Diagnosis::new(
             Cause::SessionKeyMismatch,
             errcode,
@@ -263,7 +293,7 @@ fn diagnose_failure(
     // Padding holds. Is the first block the only garbage (another request's iv)?
     let plain = raw_plaintext(crypt, &ct, &iv_bytes);
     let first_clean = is_clean(&plain[..plain.len().min(16)]);
-    let rest_clean = plain.len() <= 16 || is_clean(&plain[16..]);
+    let rest_clean = plain.len() <= 16 || is_clean_fragment(&plain[16..]);
     if !first_clean && rest_clean && plain.len() > 16 {
         return Diagnosis::new(Cause::IvMismatch, errcode, "only the first 16 bytes decrypt to garbage: the iv belongs to another request. Send the iv that came with this encryptedData");
     }
@@ -300,6 +330,39 @@ fn diagnose_failure(
         errcode,
         "the data fails a check that has no more specific cause",
     )
+}
+
+/// The number of base64 characters in `ed` when a length of 4k+1 is its only fault (every
+/// character is in an alphabet, `=` or whitespace other than a space, which the policy may read
+/// as `+`): what a cut leaves one time in four.
+fn dangling_length(ed: &str) -> Option<usize> {
+    let is_sextet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+    let only_base64 = ed
+        .bytes()
+        .all(|b| is_sextet(&b) || matches!(b, b'=' | b'\t' | b'\n' | 0x0C | b'\r'));
+    let n = ed.bytes().filter(is_sextet).count();
+    (only_base64 && n % 4 == 1).then_some(n)
+}
+
+/// Whether whole blocks that fail the padding check are the start of a longer ciphertext: with
+/// the right key every block decrypts to clean text (CBC needs only the block before), and only
+/// the end, where the padding was, is missing. A wrong key gives garbage throughout.
+fn is_cut_short(crypt: &DataCrypt, ct: &[u8], iv: &[u8]) -> bool {
+    let Some(last) = ct.len().checked_sub(16).and_then(|i| ct.get(i..)) else {
+        return false;
+    };
+    let Ok(last) = <[u8; 16]>::try_from(last) else {
+        return false;
+    };
+    // One block of padding encrypted after the blocks that arrived makes them decrypt in full
+    // (diagnose holds the key; nothing here reaches a client).
+    let mut whole = ct.to_vec();
+    whole.extend_from_slice(&crate::data::encrypt_data(crypt.session_key(), &last, &[]));
+    let plain = raw_plaintext(crypt, &whole, iv);
+    // Past the first block, so that another request's iv does not hide the cut; a single block
+    // is judged whole.
+    let from = if plain.len() > 16 { 16 } else { 0 };
+    plain.len() == ct.len() && is_clean_fragment(&plain[from..])
 }
 
 /// The unpadded plaintext bytes (padding already known to hold).

@@ -1,0 +1,239 @@
+'use strict'
+// The mini program side of the demo, in plain browser JavaScript (no build step, no libraries).
+// The WeChat client's part comes from the demo server's /demo/wx/* routes (the simulator); the
+// calls to "your server" are the same requests a mini program's wx.request would send.
+;(function () {
+  const state = { token: null, openid: null, logSeq: 0, busy: false }
+  const $ = (id) => document.getElementById(id)
+
+  function el(tag, className, text) {
+    const e = document.createElement(tag)
+    if (className) e.className = className
+    if (text !== undefined) e.textContent = text
+    return e
+  }
+
+  function pretty(value) {
+    return typeof value === 'string' ? value : JSON.stringify(value, null, 2)
+  }
+
+  function short(s, n = 16) {
+    return s && s.length > n ? `${s.slice(0, n)}…` : s
+  }
+
+  function showState() {
+    $('state-token').textContent = state.token ? short(state.token, 24) : 'none (log in first)'
+    $('state-openid').textContent = state.openid || 'none'
+  }
+
+  /** A card on the timeline for one button press. */
+  function newStep(name, title) {
+    const card = el('div', 'step')
+    card.dataset.step = name
+    card.dataset.status = 'running'
+    const h = el('h3', null, title)
+    const badge = el('span', 'status', 'running')
+    h.append(badge)
+    const summary = el('div', 'summary')
+    card.append(h, summary)
+    $('timeline').prepend(card)
+    return {
+      card,
+      done(status, text, cause) {
+        card.dataset.status = status
+        badge.textContent = status === 'ok' ? 'ok' : 'failed'
+        summary.textContent = text
+        if (cause) card.dataset.cause = cause
+      },
+    }
+  }
+
+  /** The server's log lines since the last look. */
+  async function newLogLines() {
+    const res = await fetch(`/demo/log?after=${state.logSeq}`)
+    const { last, entries } = await res.json()
+    state.logSeq = last
+    return entries
+  }
+
+  /**
+   * One request, shown with its response; for `who === 'server'`, with the log lines the server
+   * wrote while answering it.
+   */
+  async function call(step, who, method, url, body, headers = {}) {
+    const ex = el('div', 'exchange')
+    ex.dataset.who = who
+    ex.dataset.path = url.split('?')[0]
+    ex.append(el('div', `who ${who === 'wx' ? 'wx' : ''}`, who === 'wx' ? 'WeChat client (simulator, demo route)' : 'mini program → your server'))
+    const grid = el('div', 'grid')
+    const req = el('div', 'request')
+    const head = [`${method} ${url}`, 'content-type: application/json']
+    for (const [k, v] of Object.entries(headers)) head.push(`${k}: ${k === 'authorization' ? `Bearer ${short(v.slice(7))}` : v}`)
+    req.append(el('div', 'label', 'request'), el('pre', null, `${head.join('\n')}\n\n${pretty(body)}`))
+    const resBox = el('div', 'response')
+    resBox.append(el('div', 'label', 'response'))
+    grid.append(req, resBox)
+    ex.append(grid)
+    step.card.append(ex)
+
+    let status = 0
+    let parsed
+    try {
+      const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+      status = res.status
+      const text = await res.text()
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        parsed = text
+      }
+    } catch (err) {
+      parsed = `network error: ${err.message}`
+    }
+    ex.dataset.status = String(status)
+    if (status !== 200) resBox.classList.add('http-error')
+    resBox.append(el('pre', null, `HTTP ${status}\n\n${pretty(parsed)}`))
+
+    let log = []
+    if (who === 'server') {
+      log = await newLogLines()
+      const box = el('div', 'log')
+      box.append(el('div', 'label', log.length ? 'server log' : 'server log: nothing logged'))
+      for (const entry of log) {
+        const { seq, level, ...line } = entry
+        const pre = el('pre', null, `${level} ${JSON.stringify(line)}`)
+        if (line.cause) {
+          const c = el('div', 'cause', `cause: ${line.cause}${line.hint ? ` (${line.hint})` : ''}`)
+          box.append(c)
+        }
+        box.append(pre)
+      }
+      ex.append(box)
+    }
+    return { status, body: parsed, log }
+  }
+
+  function auth() {
+    return { authorization: `Bearer ${state.token}` }
+  }
+
+  function causeOf(r) {
+    const line = r.log.find((e) => e.cause)
+    return line ? line.cause : undefined
+  }
+
+  /** The summary of a server answer that should have been a success. */
+  function finish(step, r, okText) {
+    if (r.status === 200) return step.done('ok', okText(r.body))
+    const cause = causeOf(r)
+    const why = cause ? ` The server logged the cause: ${cause}.` : ''
+    step.done('fail', `HTTP ${r.status} ${pretty(r.body)}.${why}`, cause)
+  }
+
+  async function wxLogin(step) {
+    const wx = await call(step, 'wx', 'POST', '/demo/wx/login', state.openid ? { openid: state.openid } : {})
+    state.openid = wx.body.openid
+    const r = await call(step, 'server', 'POST', '/login', { code: wx.body.code })
+    if (r.status === 200) state.token = r.body.token
+    showState()
+    return r
+  }
+
+  function needLogin(step) {
+    if (state.token) return false
+    step.done('fail', 'No session yet: press wx.login() first.')
+    return true
+  }
+
+  const steps = {
+    async login(step) {
+      const r = await wxLogin(step)
+      finish(step, r, (b) => `Logged in as ${b.openid}: the server keeps session_key, the mini program keeps the token.`)
+    },
+
+    async phone(step) {
+      if (needLogin(step)) return
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/getPhoneNumber', { openid: state.openid })
+      const r = await call(step, 'server', 'POST', '/phone', { encryptedData: wx.body.encryptedData, iv: wx.body.iv }, auth())
+      finish(step, r, (b) => `Phone number ${b.phoneNumber} (decrypted with the session_key of this login).`)
+    },
+
+    async 'phone-code'(step) {
+      if (needLogin(step)) return
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/getPhoneNumberCode', { openid: state.openid })
+      const r = await call(step, 'server', 'POST', '/phone', { code: wx.body.code }, auth())
+      finish(step, r, (b) => `Phone number ${b.phoneNumber} (from getuserphonenumber; nothing to decrypt).`)
+    },
+
+    async user(step) {
+      if (needLogin(step)) return
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/getUserInfo', { openid: state.openid })
+      const { rawData, signature, encryptedData, iv } = wx.body
+      const r = await call(step, 'server', 'POST', '/user', { rawData, signature, encryptedData, iv }, auth())
+      finish(step, r, (b) => `User ${b.user.nickName}: rawData's signature checks out and the decrypted openId is the session's.`)
+    },
+
+    async relogin(step) {
+      if (needLogin(step)) return
+      // Data the mini program fetched under the current session_key...
+      const old = await call(step, 'wx', 'POST', '/demo/wx/getPhoneNumber', { openid: state.openid })
+      // ...then wx.login() again: WeChat issues a new session_key, the server stores it.
+      const login = await wxLogin(step)
+      if (login.status !== 200) return finish(step, login, () => '')
+      const r = await call(step, 'server', 'POST', '/phone', { encryptedData: old.body.encryptedData, iv: old.body.iv }, auth())
+      finish(step, r, () => 'Unexpected: the old data decrypted.')
+    },
+
+    async cut(step) {
+      if (needLogin(step)) return
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/getPhoneNumber', { openid: state.openid })
+      // What a body-size limit or a long URL does on the way: the last characters are lost.
+      const cut = wx.body.encryptedData.slice(0, -7)
+      const r = await call(step, 'server', 'POST', '/phone', { encryptedData: cut, iv: wx.body.iv }, auth())
+      finish(step, r, () => 'Unexpected: the cut data decrypted.')
+    },
+
+    async push(step) {
+      const sim = state.openid ? state.openid : (await call(step, 'wx', 'POST', '/demo/wx/login', {})).body.openid
+      state.openid = sim
+      showState()
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/push', { openid: sim })
+      const r = await call(step, 'server', wx.body.method, wx.body.url, wx.body.body)
+      finish(step, r, (b) => `Push verified and decrypted (${wx.body.message.MsgType}/${wx.body.message.Event}); the server answered ${pretty(b)}.`)
+    },
+  }
+
+  async function run(name, title) {
+    if (state.busy) return
+    state.busy = true
+    for (const b of document.querySelectorAll('button[data-step]')) b.disabled = true
+    const step = newStep(name, title)
+    try {
+      await steps[name](step)
+    } catch (err) {
+      step.done('fail', `page error: ${err.message}`)
+    } finally {
+      state.busy = false
+      for (const b of document.querySelectorAll('button[data-step]')) b.disabled = false
+      document.body.dataset.steps = String(Number(document.body.dataset.steps || 0) + 1)
+    }
+  }
+
+  async function init() {
+    for (const b of document.querySelectorAll('button[data-step]')) {
+      b.addEventListener('click', () => run(b.dataset.step, b.textContent))
+    }
+    $('btn-clear').addEventListener('click', () => {
+      $('timeline').textContent = ''
+    })
+    try {
+      await newLogLines() // show only what happens from now on
+    } catch {
+      // The log is a nicety: the steps work without it.
+    }
+    showState()
+    document.body.dataset.ready = 'true'
+  }
+
+  init()
+})()
