@@ -27,7 +27,7 @@ fn expected_hint(cut: &str) -> String {
     let bytes = chars * 3 / 4;
     if chars % 4 == 1 {
         format!("encryptedData has {chars} base64 characters, a length (4k+1) that no whole number of bytes encodes to")
-    } else if bytes % 16 != 0 {
+    } else if !bytes.is_multiple_of(16) {
         format!("encryptedData decodes to {bytes} bytes, not a multiple of 16")
     } else {
         format!("encryptedData decodes to {bytes} bytes that decrypt to clean text but stop before the padding")
@@ -71,7 +71,7 @@ fn check_every_cut(ed: &str) -> [usize; 4] {
         let chars = cut.trim_end_matches('=').len();
         classes[match chars % 4 {
             1 => 1,
-            _ if chars * 3 / 4 % 16 != 0 => 2,
+            _ if !(chars * 3 / 4).is_multiple_of(16) => 2,
             _ => 3,
         }] += 1;
     }
