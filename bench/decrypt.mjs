@@ -439,7 +439,8 @@ if (rowsOf('band-userinfo') && backends.wasm) {
 const wasmFile = path.join(PKG, 'wasm', 'wxcrypt_wasm_bg.wasm')
 if (fs.existsSync(wasmFile)) {
   const size = fs.statSync(wasmFile).size
-  target('wasm ≤ 170 KB raw (170,000 bytes)', `${size.toLocaleString('en-US')} bytes`, size <= 170_000)
+  // KB as the README has always counted the wasm size: 1,024 bytes.
+  target('wasm ≤ 170 KB raw (174,080 bytes)', `${size.toLocaleString('en-US')} bytes (${(size / 1024).toFixed(1)} KB)`, size <= 170 * 1024)
 }
 results.targets = targets
 console.log('\n### Targets (issue 11; RSS: npm run bench:memory)\n')

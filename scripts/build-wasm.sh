@@ -79,7 +79,7 @@ log "using $("${WASM_OPT[@]}" --version)"
 # The features rustc enables by default for wasm32-unknown-unknown (wasm-bindgen's externref
 # table needs reference-types) plus simd (set above); no others, so wasm-opt cannot introduce
 # newer instructions.
-"${WASM_OPT[@]}" -Oz \
+"${WASM_OPT[@]}" -Oz --converge \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd \
   --strip-debug --strip-producers \

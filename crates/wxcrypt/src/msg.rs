@@ -242,6 +242,8 @@ impl MsgCrypt {
     }
 
     /// AES-256-CBC decryption in place and a constant-time PKCS#7 check with block 32.
+    // Not inlined: two callers, and each copy of the software AES rounds costs ~6 KB in wasm.
+    #[inline(never)]
     fn decrypt_unpad(&self, buf: &mut [u8]) -> Option<usize> {
         if buf.len() < PAD_BLOCK || !buf.len().is_multiple_of(16) {
             return None;
