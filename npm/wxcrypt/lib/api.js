@@ -133,14 +133,16 @@ const utf8 = new TextDecoder()
  */
 function wasmDecryptText(binding) {
   const encoder = new TextEncoder()
-  const memory = binding.wasmMemory()
-  let bytes = new Uint8Array(memory.buffer)
+  // Looked up on first use: the ESM entries instantiate the module after this file has run.
+  let memory
+  let bytes
   return (sessionKey, encryptedData, iv) => {
     // 3 bytes of UTF-8 per UTF-16 unit at most.
     const room = 3 * (sessionKey.length + encryptedData.length + iv.length)
     const at = binding.inputBuffer(room)
+    memory ??= binding.wasmMemory()
     // A memory that grew has a new buffer; views of the old one are empty.
-    if (bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer)
+    if (bytes === undefined || bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer)
     const k = encoder.encodeInto(sessionKey, bytes.subarray(at, at + room)).written
     const d = encoder.encodeInto(encryptedData, bytes.subarray(at + k, at + room)).written
     const i = encoder.encodeInto(iv, bytes.subarray(at + k + d, at + room)).written
