@@ -209,17 +209,70 @@ fn to_js_string(env: sys::napi_env, text: &str) -> Result<sys::napi_value, Failu
             sys::napi_create_string_latin1(env, text.as_ptr().cast(), text.len() as isize, &mut out)
         }
     } else {
-        let mut units = Vec::with_capacity(text.len());
-        units.extend(text.encode_utf16());
-        // SAFETY: as above, for `units`.
-        unsafe {
-            sys::napi_create_string_utf16(env, units.as_ptr(), units.len() as isize, &mut out)
-        }
+        UTF16.with(|cell| {
+            let mut units = cell.take();
+            if units.len() < text.len() {
+                units.resize(text.len(), 0);
+            }
+            let n = utf16_into(text, &mut units);
+            // SAFETY: as above, for the first `n` units of `units`.
+            let status =
+                unsafe { sys::napi_create_string_utf16(env, units.as_ptr(), n as isize, &mut out) };
+            // Kept for the next call unless a very large payload grew it.
+            if units.len() <= 1 << 20 {
+                cell.set(units);
+            }
+            status
+        })
     };
     if status != sys::Status::napi_ok {
         return Err("cannot create the result string".to_owned());
     }
     Ok(out)
+}
+
+thread_local! {
+    /// The UTF-16 of the last non-ASCII result, reused (no allocation, no page faults).
+    static UTF16: std::cell::Cell<Vec<u16>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Transcodes `text` into `out` (at least `text.len()` units: UTF-16 never has more units than
+/// UTF-8 has bytes) and returns the number of units. ASCII runs go 8 bytes at a time. `text` is
+/// valid UTF-8, so every sequence is complete.
+fn utf16_into(text: &str, out: &mut [u16]) -> usize {
+    let b = text.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        if let Some(word) = b.get(i..i + 8) {
+            if word.is_ascii() {
+                for (o, &c) in out[n..n + 8].iter_mut().zip(word) {
+                    *o = u16::from(c);
+                }
+                i += 8;
+                n += 8;
+                continue;
+            }
+        }
+        let c = u32::from(b[i]);
+        let cont = |k: usize| u32::from(b[i + k] & 0x3F);
+        let (cp, len) = match c {
+            0..=0x7F => (c, 1),
+            0xC0..=0xDF => ((c & 0x1F) << 6 | cont(1), 2),
+            0xE0..=0xEF => ((c & 0x0F) << 12 | cont(1) << 6 | cont(2), 3),
+            _ => ((c & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3), 4),
+        };
+        if cp >= 0x1_0000 {
+            let v = cp - 0x1_0000;
+            out[n] = 0xD800 | (v >> 10) as u16;
+            out[n + 1] = 0xDC00 | (v & 0x3FF) as u16;
+            n += 2;
+        } else {
+            out[n] = cp as u16;
+            n += 1;
+        }
+        i += len;
+    }
+    n
 }
 
 unsafe extern "C" fn callback<F: Fast>(
@@ -287,4 +340,34 @@ fn register_one<F: Fast>(env: sys::napi_env, exports: sys::napi_value) -> napi::
 pub fn register(env: sys::napi_env, exports: sys::napi_value) -> napi::Result<()> {
     register_one::<DecryptText>(env, exports)?;
     register_one::<VerifyRawDataSignature>(env, exports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_into;
+
+    #[test]
+    fn utf16_matches_the_standard_library() {
+        let mut samples = vec![
+            String::new(),
+            "ascii only, longer than one word".to_owned(),
+            "用户12 user 12 βγ emoji 😀 é\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}"
+                .to_owned(),
+        ];
+        // Every code point class at every offset from a word boundary.
+        for c in ['a', 'é', '中', '😀'] {
+            for k in 0..17 {
+                samples.push(format!("{}{c}{}", "x".repeat(k), "y".repeat(17 - k)));
+            }
+        }
+        for s in samples {
+            let mut out = vec![0u16; s.len()];
+            let n = utf16_into(&s, &mut out);
+            assert_eq!(
+                &out[..n],
+                s.encode_utf16().collect::<Vec<_>>().as_slice(),
+                "{s:?}"
+            );
+        }
+    }
 }
