@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh # the native addon (release build)
 # The wasm backend: a bench without it still runs (and says it skipped wasm).
 bash scripts/build-wasm.sh || echo 'bench: the wasm build failed; the wasm backend will be skipped' >&2
+# Under npm, node_modules/.bin/node is the node22 devDependency's binary: bench the node that runs
+# npm (the one a newcomer has), as scripts/test.sh does.
+NODE="${npm_node_execpath:-$(command -v node)}"
 status=0
 for name in "${@:-decrypt}"; do
-  node "bench/$name.mjs" || status=$?
+  "$NODE" "bench/$name.mjs" || status=$?
 done
 exit "$status"
