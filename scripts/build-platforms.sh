@@ -42,9 +42,19 @@ for dir in "$stage"/npm/*/; do
   name=$(basename "$dir")
   mkdir -p "npm/$name"
   cp "$dir/README.md" "npm/$name/"
-  # Each package's repository.directory is its own folder.
-  node -e 'const fs = require("fs"); const [src, dst, name] = process.argv.slice(1); const p = JSON.parse(fs.readFileSync(src, "utf8")); p.repository = { ...p.repository, directory: `npm/${name}` }; fs.writeFileSync(dst, JSON.stringify(p, null, 2) + "\n")' \
-    "$dir/package.json" "npm/$name/package.json" "$name"
+  # Three corrections to the generated package.json: repository.directory is the package's own
+  # folder; `libc` only on Linux (napi-rs gives win32-x64-gnu `libc: ["glibc"]`, and npm on
+  # Windows, which knows no libc, would then never install it); and linux-arm-gnueabihf, which
+  # napi-rs leaves without one, is glibc-only too (so musl armv7 gets the wasm fallback, not an
+  # addon that cannot load).
+  node -e '
+    const fs = require("fs")
+    const [src, dst, name] = process.argv.slice(1)
+    const p = JSON.parse(fs.readFileSync(src, "utf8"))
+    p.repository = { ...p.repository, directory: `npm/${name}` }
+    if (p.os[0] !== "linux") delete p.libc
+    else if (!p.libc) p.libc = name.includes("musl") ? ["musl"] : ["glibc"]
+    fs.writeFileSync(dst, JSON.stringify(p, null, 2) + "\n")' "$dir/package.json" "npm/$name/package.json" "$name"
 done
 rm -rf "$stage"
 
@@ -114,5 +124,11 @@ for f in npm/linux-*-gnu*/wxcrypt.*.node; do
     exit 1
   fi
   log "$f: newest glibc symbol $newest"
+done
+# The musl builds link musl, not glibc (a plain cargo musl build here would silently take glibc).
+for f in npm/linux-*-musl/wxcrypt.*.node; do
+  [ -f "$f" ] || continue
+  if readelf -W --dyn-syms -d "$f" | grep -qE 'GLIBC_|libc\.so\.6'; then log "$f links glibc"; exit 1; fi
+  log "$f: no glibc symbol or library"
 done
 log "done in $((SECONDS - start)) s"

