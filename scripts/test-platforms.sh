@@ -126,7 +126,9 @@ log "win32-x64-gnu imports from: $imports"
 [[ " $imports" == *" node.exe "* ]] || { log "the Windows addon does not import from node.exe"; exit 1; }
 
 # -- the registry install test: every package published to a local Verdaccio, installed per target.
-PATH="$NPM_TOOLS/node_modules/.bin:$PATH" node --test --test-reporter=spec js-tests/platforms/install.test.js
+# Verdaccio 6.10 needs Node 22+: the node22 devDependency runs it.
+WXCRYPT_VERDACCIO="$NPM_TOOLS/node_modules/verdaccio/bin/verdaccio" WXCRYPT_VERDACCIO_NODE="$ROOT/node_modules/node22/bin/node" \
+  node --test --test-reporter=spec js-tests/platforms/install.test.js
 
 # -- types and package lint for every consumer
 log "attw --pack npm/wxcrypt"

@@ -4,7 +4,7 @@
 // its storage in a temp dir, then `npm install wxcrypt` runs in an empty folder per target with
 // --os/--cpu/--libc: exactly that target's platform package must arrive, and no other. On this
 // host the installed package must load its native addon and decrypt the official vector.
-// Run by scripts/test-platforms.sh (which installs verdaccio and puts it on PATH).
+// Run by scripts/test-platforms.sh (which installs verdaccio and says where it is).
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -70,7 +70,10 @@ test('publish every package to Verdaccio; npm install picks exactly the platform
       'log: { type: stdout, format: pretty, level: warn }',
     ].join('\n'),
   )
-  const server = spawn('verdaccio', ['--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
+  // Verdaccio 6.10 needs Node 22+: scripts/test-platforms.sh names its script and a Node to run it.
+  const verdaccio = process.env.WXCRYPT_VERDACCIO
+  assert.ok(verdaccio && fs.existsSync(verdaccio), 'WXCRYPT_VERDACCIO names verdaccio/bin/verdaccio (run through scripts/test-platforms.sh)')
+  const server = spawn(process.env.WXCRYPT_VERDACCIO_NODE || process.execPath, [verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let serverLog = ''
