@@ -42,7 +42,7 @@ for dir in "$stage"/npm/*/; do
   name=$(basename "$dir")
   mkdir -p "npm/$name"
   cp "$dir/README.md" "npm/$name/"
-  # Three corrections to the generated package.json: repository.directory is the package's own
+  # Corrections to the generated package.json: repository.directory is the package's own
   # folder; `libc` only on Linux (napi-rs gives win32-x64-gnu `libc: ["glibc"]`, and npm on
   # Windows, which knows no libc, would then never install it); and linux-arm-gnueabihf, which
   # napi-rs leaves without one, is glibc-only too (so musl armv7 gets the wasm fallback, not an
@@ -52,6 +52,7 @@ for dir in "$stage"/npm/*/; do
     const [src, dst, name] = process.argv.slice(1)
     const p = JSON.parse(fs.readFileSync(src, "utf8"))
     p.repository = { ...p.repository, directory: `npm/${name}` }
+    p.type = "commonjs" // publint: say it, so Node need not guess (there is no JS in these packages)
     if (p.os[0] !== "linux") delete p.libc
     else if (!p.libc) p.libc = name.includes("musl") ? ["musl"] : ["glibc"]
     fs.writeFileSync(dst, JSON.stringify(p, null, 2) + "\n")' "$dir/package.json" "npm/$name/package.json" "$name"

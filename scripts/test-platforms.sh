@@ -132,7 +132,7 @@ WXCRYPT_VERDACCIO="$NPM_TOOLS/node_modules/verdaccio/bin/verdaccio" WXCRYPT_VERD
 
 # -- types and package lint for every consumer
 log "attw --pack npm/wxcrypt"
-"$NPM_TOOLS/node_modules/.bin/attw" --pack npm/wxcrypt --format table-flipped
+"$NPM_TOOLS/node_modules/.bin/attw" --pack npm/wxcrypt --format ascii --no-color
 log "publint (no errors, warnings or suggestions)"
 for dir in npm/wxcrypt "${PLATFORMS[@]/#/npm/}"; do
   out=$("$NPM_TOOLS/node_modules/.bin/publint" run "$dir" --level suggestion 2>&1)
