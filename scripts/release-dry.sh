@@ -6,7 +6,7 @@
 # The release workflow (.github/workflows/release.yml) publishes these same directories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
+
 rm -rf dist && mkdir dist
 node - <<'JS'
 const fs = require('node:fs')

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are used by the scripts that source it
 # Sourced by scripts/build-platforms.sh and scripts/test-platforms.sh: installs, once, the tools
 # that build and run the prebuilt addons of every platform. Each function checks before it
 # installs, so a second run costs nothing. Downloads and installs live in $WXCRYPT_CACHE
