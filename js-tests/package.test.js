@@ -8,6 +8,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { execFileSync } = require('node:child_process')
 const { root, vectors } = require('./support/wxcrypt.js')
+const { packHostPlatformPackage } = require('./support/platform-package.js')
 
 const band = vectors('wechat-vectors.json').data_crypt[0]
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -20,12 +21,14 @@ function run(cmd, args, cwd, env = {}) {
   }
 }
 
-test('npm pack → install in an empty folder → CJS, ESM and TypeScript consumers', () => {
+test('npm pack → install (wxcrypt + this host\'s platform package) in an empty folder → CJS, ESM and TypeScript consumers', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxcrypt-pack-'))
   try {
     const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', dir, path.join(root, 'npm', 'wxcrypt')], dir))
     const files = packed[0].files.map((f) => f.path)
-    assert.ok(files.some((f) => /^wxcrypt\..+\.node$/.test(f)), `a built .node in ${files}`)
+    // napi-rs's layout: the addon ships in the platform packages (optionalDependencies), not here.
+    assert.ok(!files.some((f) => f.endsWith('.node')), `no .node in ${files}`)
+    const platform = packHostPlatformPackage(dir)
     for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/api.js', 'middleware/koa.js', 'middleware/express.d.ts', 'package.json']) assert.ok(files.includes(f), f)
     assert.ok(!files.some((f) => f.endsWith('.rs') || f.startsWith('src/')), 'no sources')
 
@@ -33,7 +36,8 @@ test('npm pack → install in an empty folder → CJS, ESM and TypeScript consum
     fs.mkdirSync(app)
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
     // No PATH to cargo/rustc: installing must not need a toolchain.
-    run(npm, ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, packed[0].filename)], app, { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' })
+    run(npm, ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, packed[0].filename), platform.tarball], app, { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' })
+    assert.ok(fs.existsSync(path.join(app, 'node_modules', platform.name, `wxcrypt.${platform.key}.node`)), platform.name)
 
     const cjs = `
       const WXBizDataCrypt = require('wxcrypt')

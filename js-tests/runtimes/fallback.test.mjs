@@ -1,6 +1,6 @@
-// The native-to-wasm fallback: a copy of the package without its .node file (another OS or
-// CPU, musl, a failed download) still loads, reports backend 'wasm' and decrypts exactly; and
-// WXCRYPT_BACKEND=native then fails loudly instead of falling back.
+// The native-to-wasm fallback: the package without its platform package (another OS or CPU, a
+// platform with no prebuilt addon, a failed optional download) still loads, reports backend
+// 'wasm' and decrypts exactly; and WXCRYPT_BACKEND=native then fails loudly instead of falling back.
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mk
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const pkgDir = join(root, 'npm/wxcrypt')
@@ -15,7 +16,7 @@ const band = JSON.parse(
   (await import('node:fs')).readFileSync(join(root, 'vectors/wechat-vectors.json'), 'utf8'),
 ).data_crypt.find((v) => v.id === 'official_band_userinfo')
 
-test('without its .node file the package falls back to wasm and still decrypts', (t) => {
+test('without its platform package the package falls back to wasm and still decrypts', (t) => {
   assert.ok(existsSync(join(pkgDir, 'wasm/wxcrypt_wasm.cjs')), 'npm/wxcrypt/wasm is missing: run bash scripts/build-wasm.sh')
   const dir = mkdtempSync(join(tmpdir(), 'wxcrypt-fallback-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -26,8 +27,13 @@ test('without its .node file the package falls back to wasm and still decrypts',
   const installed = join(dir, 'node_modules/wxcrypt')
   mkdirSync(installed, { recursive: true })
   assert.equal(spawnSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']).status, 0)
-  const nodeFiles = readdirSync(installed).filter((f) => f.endsWith('.node'))
-  assert.ok(nodeFiles.length > 0, 'the packed package ships the native addon')
+  assert.deepEqual(readdirSync(installed).filter((f) => f.endsWith('.node')), [], 'the addon ships in the platform package')
+  // This host's platform package (an optionalDependency), as npm would unpack it beside wxcrypt.
+  const { packHostPlatformPackage } = createRequire(import.meta.url)('../support/platform-package.js')
+  const platform = packHostPlatformPackage(dir)
+  const platformDir = join(dir, 'node_modules', platform.name)
+  mkdirSync(platformDir, { recursive: true })
+  assert.equal(spawnSync('tar', ['-xzf', platform.tarball, '-C', platformDir, '--strip-components=1']).status, 0)
 
   const script = `
     const wx = require('wxcrypt')
@@ -40,12 +46,12 @@ test('without its .node file the package falls back to wasm and still decrypts',
   writeFileSync(join(dir, 'check.cjs'), script)
   const runCheck = (env) => spawnSync(process.execPath, ['check.cjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, WXCRYPT_BACKEND: '', ...env } })
 
-  // With the .node file: native.
+  // With the platform package: native.
   const before = runCheck({})
   assert.equal(before.status, 0, before.stderr)
   assert.deepEqual(JSON.parse(before.stdout), { backend: 'native', text: band.plaintext, errcode: -41003, wxerr: true })
 
-  for (const f of nodeFiles) rmSync(join(installed, f))
+  rmSync(platformDir, { recursive: true })
   const after = runCheck({})
   assert.equal(after.status, 0, after.stderr)
   assert.deepEqual(JSON.parse(after.stdout), { backend: 'wasm', text: band.plaintext, errcode: -41003, wxerr: true })

@@ -7,7 +7,8 @@
 // scripts/build-wasm.sh` output); nothing is installed here.
 //
 // The package is installed the way a user gets it: `npm pack` of npm/wxcrypt, unpacked into
-// <tmp>/node_modules/wxcrypt, so the `files` whitelist and the `exports` conditions are tested.
+// <tmp>/node_modules/wxcrypt, with this host's platform package beside it, so the `files`
+// whitelist, the `exports` conditions and the loader's package lookup are tested.
 //
 // Usage: node js-tests/runtimes/run.mjs [name-filter...]   (prints `N passed, N failed`)
 import { spawnSync } from 'node:child_process'
@@ -15,6 +16,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import * as esbuild from 'esbuild'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -43,6 +45,14 @@ mkdirSync(installed, { recursive: true })
 const untar = spawnSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1'], { encoding: 'utf8' })
 if (untar.status !== 0) fail(`tar failed:\n${untar.stderr}`)
 rmSync(tarball)
+// This host's platform package (wxcrypt-linux-x64-gnu, ...), which npm installs beside wxcrypt.
+const { packHostPlatformPackage } = createRequire(import.meta.url)('../support/platform-package.js')
+const platform = packHostPlatformPackage(stage)
+const platformDir = join(stage, 'node_modules', platform.name)
+mkdirSync(platformDir, { recursive: true })
+const untarPlatform = spawnSync('tar', ['-xzf', platform.tarball, '-C', platformDir, '--strip-components=1'], { encoding: 'utf8' })
+if (untarPlatform.status !== 0) fail(`tar failed:\n${untarPlatform.stderr}`)
+rmSync(platform.tarball)
 cpSync(join(here, 'app'), stage, { recursive: true })
 cpSync(join(root, 'vectors/wechat-vectors.json'), join(stage, 'vectors.json'))
 writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'wxcrypt-runtime-checks', private: true, type: 'module' }, null, 2))
@@ -140,7 +150,7 @@ for (const backend of ['native', 'wasm']) {
 runs.push({ name: 'deno', cmd: bin('deno'), args: ['test', '--no-prompt', '--no-lock', '--node-modules-dir=manual', 'deno.check.mjs'], env: {} })
 runs.push({ name: 'workerd', prepare: bundleWorkerd, cmd: bin('workerd'), args: (config) => ['test', config], env: {} })
 runs.push({ name: 'edge-runtime', prepare: bundleEdge, cmd: process.execPath, args: (bundle) => [join(here, 'edge-host.mjs'), bundle, wasmFile], env: {} })
-runs.push({ name: 'fallback (no .node file)', cmd: node20, args: ['--test', '--test-reporter=spec', join(here, 'fallback.test.mjs')], env: {} })
+runs.push({ name: 'fallback (no platform package)', cmd: node20, args: ['--test', '--test-reporter=spec', join(here, 'fallback.test.mjs')], env: {} })
 
 let passed = 0
 let failed = 0

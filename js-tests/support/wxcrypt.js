@@ -1,10 +1,12 @@
 'use strict'
 // The package under test, from npm/wxcrypt. WXCRYPT_BACKEND=native|wasm picks the backend.
+// WXCRYPT_TEST_PACKAGE names another copy (scripts/test-platforms.sh: an installed tree whose
+// loader must find its platform package by itself).
 const path = require('node:path')
 const fs = require('node:fs')
 
 const root = path.join(__dirname, '..', '..')
-const wxcrypt = require(path.join(root, 'npm', 'wxcrypt'))
+const wxcrypt = require(process.env.WXCRYPT_TEST_PACKAGE || path.join(root, 'npm', 'wxcrypt'))
 
 const want = process.env.WXCRYPT_BACKEND
 if (want && wxcrypt.backend !== want) {

@@ -1,0 +1,2 @@
+import wechatPush = require('./middleware/express')
+export = wechatPush

@@ -1,0 +1,2 @@
+import wechatPush = require('./middleware/koa')
+export = wechatPush

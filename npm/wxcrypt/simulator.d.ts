@@ -1,0 +1,2 @@
+export * from './lib/simulator'
+export { default } from './lib/simulator'
