@@ -43,7 +43,8 @@ for candidate in "$TOOLS/bin/wasm-bindgen" "$(command -v wasm-bindgen || true)";
 done
 if [[ -z "$WASM_BINDGEN" ]]; then
   log "installing wasm-bindgen-cli $WB_VERSION into $TOOLS (once; takes a few minutes)"
-  cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS"
+  # --quiet: a newcomer's first run shows the line above, not cargo's PATH and future-incompat notes.
+  cargo install --quiet wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS"
   WASM_BINDGEN="$TOOLS/bin/wasm-bindgen"
 fi
 log "using $("$WASM_BINDGEN" --version) ($WASM_BINDGEN)"
