@@ -6,20 +6,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use wxcrypt::{diagnose, encrypt_data, Cause, DataCrypt, DecryptOptions, SessionKey};
 
-const APP: &str = "wx4f4bc4dec97d474b";
-const KEY: &str = "tiihtNczf5v6AKRyjwEUhQ==";
-const IV: &str = "r7BXXKkLb8qrSNn05n0qiA==";
-
-fn band() -> String {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors/wechat-vectors.json");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v["data_crypt"][0]["encryptedData"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
+mod common;
+use common::{band, APP, IV, KEY};
 
 /// The hint each cut must carry: the class of what the cut left, by its length.
 fn expected_hint(cut: &str) -> String {
