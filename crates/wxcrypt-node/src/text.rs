@@ -13,9 +13,10 @@
 //!   would turn U+012B into `+`.) The core takes the bytes as they are, with no UTF-8 check;
 //! - ASCII text (nearly every payload's) is handed to V8 as Latin-1, which it copies as is;
 //!   anything else as UTF-16;
-//! - a failure is thrown as an `Error` whose message is `"<code> <description>"`, as napi-rs
-//!   throws the other functions' errors; a panic (there are none in the core's decrypt path) is
-//!   caught and thrown as an `Error`, never unwound into Node.
+//! - a failure is thrown as an `Error` with the same fields as the `#[napi]` functions' errors
+//!   (`code`: the official name, `message`: the core's description, from
+//!   [`wxcrypt::host::HostError`]); a panic (there are none in the core's decrypt path) is caught
+//!   and thrown as an `Error`, never unwound into Node.
 #![allow(unsafe_code)] // N-API calls; each block says why it is sound.
 
 use std::ffi::CString;
@@ -24,16 +25,20 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 use napi::sys;
+use wxcrypt::host::HostError;
 use zeroize::Zeroize;
 
-/// Why a call failed: the message thrown to JS.
-type Failure = String;
+/// Why a call failed: the `code` and `message` thrown to JS.
+type Failure = HostError;
+
+/// A JS value N-API could not read as a string (the JS layer checks types first).
+const NOT_A_STRING: HostError = HostError::invalid_arg("expected a string");
 
 fn check(status: sys::napi_status) -> Result<(), Failure> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {
-        Err("expected a string".to_owned())
+        Err(NOT_A_STRING)
     }
 }
 
@@ -162,8 +167,7 @@ impl Fast for DecryptText {
             d.read(env, argv[1])?,
             i.read(env, argv[2])?,
         );
-        let text = wxcrypt::decrypt_text(key, data, iv)
-            .map_err(|e| format!("{} {}", e.code(), e.description()))?;
+        let text = wxcrypt::decrypt_text(key, data, iv)?;
         to_js_string(env, &text)
     }
 }
@@ -195,7 +199,7 @@ impl Fast for VerifyRawDataSignature {
 
 /// V8 writes well-formed UTF-8 (a lone surrogate becomes U+FFFD, as in `Buffer.from(s)`).
 fn as_str(bytes: &[u8]) -> Result<&str, Failure> {
-    std::str::from_utf8(bytes).map_err(|_| "expected a string".to_owned())
+    std::str::from_utf8(bytes).map_err(|_| NOT_A_STRING)
 }
 
 /// Text to a JS string: Latin-1 when it is ASCII (V8 copies the bytes as they are), else UTF-16
@@ -226,7 +230,7 @@ fn to_js_string(env: sys::napi_env, text: &str) -> Result<sys::napi_value, Failu
         })
     };
     if status != sys::Status::napi_ok {
-        return Err("cannot create the result string".to_owned());
+        return Err(HostError::internal("cannot create the result string"));
     }
     Ok(out)
 }
@@ -296,15 +300,16 @@ unsafe extern "C" fn callback<F: Fast>(
         })?;
         F::call(env, argv)
     };
-    let message = match catch_unwind(AssertUnwindSafe(run)) {
+    let failure = match catch_unwind(AssertUnwindSafe(run)) {
         Ok(Ok(value)) => return value,
-        Ok(Err(message)) => message,
-        Err(_) => format!("wxcrypt: internal error in {}", F::NAME.to_string_lossy()),
+        Ok(Err(failure)) => failure,
+        Err(_) => HostError::internal("wxcrypt: internal error"),
     };
-    // The messages hold no NUL; a fallback keeps this total.
-    let message = CString::new(message).unwrap_or_default();
-    // SAFETY: a valid env inside a callback, a NUL-terminated message, no error code.
-    unsafe { sys::napi_throw_error(env, ptr::null(), message.as_ptr()) };
+    // The codes and messages are constants without NUL; a fallback keeps this total.
+    let code = CString::new(failure.code()).unwrap_or_default();
+    let message = CString::new(failure.message()).unwrap_or_default();
+    // SAFETY: a valid env inside a callback; NUL-terminated code and message.
+    unsafe { sys::napi_throw_error(env, code.as_ptr(), message.as_ptr()) };
     ptr::null_mut()
 }
 

@@ -1,25 +1,36 @@
-//! The WebAssembly binding of `wxcrypt`, for edge runtimes (Cloudflare Workers, Vercel Edge, Deno,
-//! Bun, browsers) and as the fallback of the Node package. It mirrors `crates/wxcrypt-node`
-//! function for function: the same JS names, the same argument order, strings in, a string (or a
-//! boolean) out; a failure is thrown as a JS `Error` (`JsError`) whose message is the official
-//! numeric code and the core's description (e.g. `"-41003 Illegal Buffer"`), and
-//! `npm/wxcrypt/lib/api.js` turns it into the public error shape.
-//! No logic lives here.
+//! The WebAssembly binding of `wxcrypt` (wasm-bindgen), for edge runtimes (Cloudflare Workers,
+//! Vercel Edge, Deno, Bun, browsers) and as the fallback of the Node package: type conversion
+//! only. The boundary functions are written once for both bindings by
+//! [`wxcrypt::host_boundary!`]; a failure is thrown as a JS `Error` whose `code` is the official
+//! name (`"IllegalBuffer"`) and whose `message` is the core's description, as the native addon
+//! throws it, and `npm/wxcrypt` reads those fields. Only the input buffer of `decryptText` (the
+//! measured fast path) is written here.
 #![forbid(unsafe_code)]
 #![allow(missing_docs)] // the public API is documented in npm/wxcrypt/index.d.ts
 
 use std::cell::Cell;
 
 use wasm_bindgen::prelude::*;
-use wxcrypt::{DecryptOptions, Format, MsgCrypt};
+use wxcrypt::host::HostError;
 use zeroize::Zeroize;
 
-/// Only the numeric code crosses: never the input, never a secret.
-/// The error crosses as "<code> <description>", which npm/wxcrypt/lib/api.js turns into a
-/// `WXCryptError`.
-fn to_js(e: wxcrypt::Error) -> JsError {
-    JsError::new(&format!("{} {}", e.code(), e.description()))
+/// A boundary function's result: the error is the thrown value.
+type Result<T> = core::result::Result<T, JsValue>;
+
+/// An `Error` with `code` and `message` set: only the official name and the core's description
+/// cross, never the input or a secret.
+fn to_js(e: HostError) -> JsValue {
+    let error = js_sys::Error::new(e.message());
+    // Setting a property of a fresh ordinary object cannot fail.
+    let _ = js_sys::Reflect::set(
+        &error,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(e.code()),
+    );
+    error.into()
 }
+
+wxcrypt::host_boundary!(wasm_bindgen, to_js);
 
 thread_local! {
     /// The arguments of `decryptTextIn`, which the JS layer encodes straight into the module's
@@ -55,7 +66,7 @@ pub fn wasm_memory() -> JsValue {
 /// the other at the start of `inputBuffer`, of these lengths. The session key's bytes are wiped
 /// after use; a buffer grown past 1 MiB is given back.
 #[wasm_bindgen(js_name = decryptTextIn)]
-pub fn decrypt_text_in(key_len: usize, data_len: usize, iv_len: usize) -> Result<String, JsError> {
+pub fn decrypt_text_in(key_len: usize, data_len: usize, iv_len: usize) -> Result<String> {
     INPUT.with(|cell| {
         let mut buf = cell.take();
         let data_end = key_len.checked_add(data_len);
@@ -68,8 +79,8 @@ pub fn decrypt_text_in(key_len: usize, data_len: usize, iv_len: usize) -> Result
             ))
         });
         let result = match parts {
-            Some((key, data, iv)) => wxcrypt::decrypt_text(key, data, iv).map_err(to_js),
-            None => Err(JsError::new(
+            Some((key, data, iv)) => wxcrypt::decrypt_text(key, data, iv).map_err(HostError::from),
+            None => Err(HostError::invalid_arg(
                 "decryptTextIn: lengths beyond the input buffer",
             )),
         };
@@ -79,161 +90,13 @@ pub fn decrypt_text_in(key_len: usize, data_len: usize, iv_len: usize) -> Result
         if buf.len() <= 1 << 20 {
             cell.set(buf);
         }
-        result
+        result.map_err(to_js)
     })
 }
 
-#[wasm_bindgen(js_name = rawDataSignature)]
-pub fn raw_data_signature(raw_data: String, session_key: String) -> String {
-    wxcrypt::raw_data_signature(&raw_data, &session_key)
-}
-
+/// `verifyRawDataSignature(rawData, sessionKey, signature)` (the native addon's is a plain N-API
+/// function).
 #[wasm_bindgen(js_name = verifyRawDataSignature)]
 pub fn verify_raw_data_signature(raw_data: String, session_key: String, signature: String) -> bool {
     wxcrypt::verify_raw_data_signature(&raw_data, &session_key, &signature)
-}
-
-#[wasm_bindgen(js_name = urlSignature)]
-pub fn url_signature(token: String, timestamp: String, nonce: String) -> String {
-    wxcrypt::url_signature(&token, &timestamp, &nonce)
-}
-
-#[wasm_bindgen(js_name = verifyUrlSignature)]
-pub fn verify_url_signature(
-    token: String,
-    timestamp: String,
-    nonce: String,
-    signature: String,
-) -> bool {
-    wxcrypt::verify_url_signature(&token, &timestamp, &nonce, &signature)
-}
-
-#[wasm_bindgen(js_name = msgSignature)]
-pub fn msg_signature(token: String, timestamp: String, nonce: String, encrypt: String) -> String {
-    wxcrypt::msg_signature(&token, &timestamp, &nonce, &encrypt)
-}
-
-#[wasm_bindgen(js_name = verifyMsgSignature)]
-pub fn verify_msg_signature(
-    token: String,
-    timestamp: String,
-    nonce: String,
-    encrypt: String,
-    signature: String,
-) -> bool {
-    wxcrypt::verify_msg_signature(&token, &timestamp, &nonce, &encrypt, &signature)
-}
-
-#[wasm_bindgen(js_name = sessionKeySignature)]
-pub fn session_key_signature(session_key: String) -> String {
-    wxcrypt::session_key_signature(&session_key)
-}
-
-fn msg_crypt(token: &str, encoding_aes_key: &str, app_id: &str) -> Result<MsgCrypt, JsError> {
-    MsgCrypt::new(token, encoding_aes_key, app_id).map_err(to_js)
-}
-
-#[wasm_bindgen(js_name = msgCheckKey)]
-pub fn msg_check_key(
-    token: String,
-    encoding_aes_key: String,
-    app_id: String,
-) -> Result<(), JsError> {
-    msg_crypt(&token, &encoding_aes_key, &app_id).map(|_| ())
-}
-
-#[wasm_bindgen(js_name = msgDecrypt)]
-#[allow(clippy::too_many_arguments)]
-pub fn msg_decrypt(
-    token: String,
-    encoding_aes_key: String,
-    app_id: String,
-    msg_signature: String,
-    timestamp: String,
-    nonce: String,
-    body: String,
-) -> Result<String, JsError> {
-    msg_crypt(&token, &encoding_aes_key, &app_id)?
-        .decrypt_msg(&msg_signature, &timestamp, &nonce, &body)
-        .map_err(to_js)
-}
-
-#[wasm_bindgen(js_name = msgDecryptEncrypt)]
-#[allow(clippy::too_many_arguments)]
-pub fn msg_decrypt_encrypt(
-    token: String,
-    encoding_aes_key: String,
-    app_id: String,
-    msg_signature: String,
-    timestamp: String,
-    nonce: String,
-    encrypt: Option<String>,
-) -> Result<String, JsError> {
-    // A parsed body without a string `Encrypt` arrives as `undefined`: -40002, as for a raw body.
-    let encrypt = encrypt.ok_or(wxcrypt::Error::ParseBody).map_err(to_js)?;
-    msg_crypt(&token, &encoding_aes_key, &app_id)?
-        .decrypt_encrypt(&msg_signature, &timestamp, &nonce, &encrypt)
-        .map_err(to_js)
-}
-
-/// `random`: a fixed 16-byte prefix, for reproducing vectors in tests only; without it the
-/// prefix comes from the host's CSPRNG (`crypto.getRandomValues`, through getrandom).
-#[wasm_bindgen(js_name = msgEncrypt)]
-#[allow(clippy::too_many_arguments)]
-pub fn msg_encrypt(
-    token: String,
-    encoding_aes_key: String,
-    app_id: String,
-    reply: String,
-    timestamp: String,
-    nonce: String,
-    envelope: String,
-    random: Option<String>,
-) -> Result<String, JsError> {
-    let mc = msg_crypt(&token, &encoding_aes_key, &app_id)?;
-    let format = Format::from_name(&envelope)
-        .ok_or_else(|| JsError::new("format must be 'json' or 'xml'"))?;
-    match random {
-        None => mc.encrypt_msg(&reply, &timestamp, &nonce, format),
-        Some(r) => {
-            let random: [u8; 16] = r
-                .as_bytes()
-                .try_into()
-                .map_err(|_| JsError::new("random must be 16 bytes"))?;
-            mc.encrypt_msg_with_random(&reply, &timestamp, &nonce, format, &random)
-        }
-    }
-    .map_err(to_js)
-}
-
-#[wasm_bindgen(js_name = msgVerifyUrl)]
-#[allow(clippy::too_many_arguments)]
-pub fn msg_verify_url(
-    token: String,
-    encoding_aes_key: String,
-    app_id: String,
-    signature: String,
-    timestamp: String,
-    nonce: String,
-    echostr: String,
-) -> Result<String, JsError> {
-    msg_crypt(&token, &encoding_aes_key, &app_id)?
-        .verify_url(&signature, &timestamp, &nonce, &echostr)
-        .map(str::to_owned)
-        .map_err(to_js)
-}
-
-/// The diagnosis as JSON text (never throws).
-#[wasm_bindgen]
-pub fn diagnose(
-    app_id: String,
-    session_key: String,
-    encrypted_data: String,
-    iv: String,
-    max_age_seconds: Option<f64>,
-    expect_open_id: Option<String>,
-    now: f64,
-) -> String {
-    let options = DecryptOptions::from_host(max_age_seconds, expect_open_id, now);
-    wxcrypt::diagnose(&app_id, &session_key, &encrypted_data, &iv, &options).to_json()
 }

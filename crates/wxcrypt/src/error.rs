@@ -57,7 +57,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The official numeric code (`-41001` ... `-41004`).
+    /// The official numeric code: `-4100x` for open data, `-400xx` for message push.
     ///
     /// ```
     /// assert_eq!(wxcrypt::Error::IllegalBuffer.code(), -41003);

@@ -46,6 +46,7 @@ mod base64_input;
 mod data;
 mod diagnose;
 mod error;
+pub mod host;
 mod json_check;
 mod msg;
 mod signature;

@@ -1,34 +1,10 @@
 'use strict'
 // The public API over a backend (the native addon or the wasm module). Both backends expose the
-// same narrow boundary: strings in, a string or a boolean out, failures thrown as an Error whose
-// message is the official numeric code. This file only checks argument types, shapes errors and
-// lets the host's JSON.parse build the result object: all crypto and checks live in Rust.
-
-/**
- * Official error codes, by their names in WeChat's samples: WXBizDataCrypt's -4100x, and
- * WXBizMsgCrypt's -400xx (with their `WXBizMsgCrypt_` prefix, which keeps every name unique).
- */
-const ErrorCode = Object.freeze({
-  IllegalAesKey: -41001,
-  IllegalIv: -41002,
-  IllegalBuffer: -41003,
-  DecodeBase64Error: -41004,
-  Expired: -41005,
-  OpenIdMismatch: -41006,
-  WXBizMsgCrypt_ValidateSignature_Error: -40001,
-  WXBizMsgCrypt_ParseXml_Error: -40002,
-  WXBizMsgCrypt_ComputeSignature_Error: -40003,
-  WXBizMsgCrypt_IllegalAesKey: -40004,
-  WXBizMsgCrypt_ValidateAppid_Error: -40005,
-  WXBizMsgCrypt_EncryptAES_Error: -40006,
-  WXBizMsgCrypt_DecryptAES_Error: -40007,
-  WXBizMsgCrypt_IllegalBuffer: -40008,
-  WXBizMsgCrypt_EncodeBase64_Error: -40009,
-  WXBizMsgCrypt_DecodeBase64_Error: -40010,
-  WXBizMsgCrypt_GenReturnXml_Error: -40011,
-})
-
-const NAMES = new Map(Object.entries(ErrorCode).map(([name, code]) => [code, name]))
+// same boundary, written once in the core crate (wxcrypt::host_boundary!): strings in, a string
+// or a boolean out, failures thrown as an Error whose `code` is the official name and whose
+// `message` is the core's description. This file only checks argument types, reads those fields,
+// and lets the host's JSON.parse build the result object: all crypto lives in Rust, and every
+// table and constant of the policy comes from the core (`binding.policy()`).
 
 /**
  * The one error decryption throws. For open data `message` is always 'Illegal Buffer' (what code
@@ -38,10 +14,10 @@ const NAMES = new Map(Object.entries(ErrorCode).map(([name, code]) => [code, nam
  * properties, so a handler that serialises the error reveals nothing beyond them.
  */
 class WXCryptError extends Error {
-  constructor(errcode, message) {
+  constructor(errcode, code, message) {
     super(message)
     this.errcode = errcode
-    this.code = NAMES.get(errcode)
+    this.code = code
   }
 }
 Object.defineProperty(WXCryptError.prototype, 'name', { value: 'WXCryptError', writable: true, configurable: true })
@@ -87,29 +63,20 @@ function strOrNum(name, value) {
   throw invalidType(name, 'a string or a finite number', value)
 }
 
-// A backend failure's message is "<official code> <description>" (see the binding crates).
-function shape(err) {
-  const m = /^(-\d+) (.+)$/s.exec(err && err.message)
-  return m && NAMES.has(Number(m[1])) ? new WXCryptError(Number(m[1]), m[2]) : err
-}
-
-// What the core says for every open-data failure (wxcrypt::Error::description: the official
-// sample's message; js-tests/vectors.test.js checks that the backends' own -41003 says the same).
-const OPEN_DATA_MESSAGE = 'Illegal Buffer'
-// wxcrypt::DecryptOptions::MAX_FUTURE_SKEW_SECONDS: clock skew allowed between WeChat and us.
-const MAX_FUTURE_SKEW_SECONDS = 60
-
-/** An open-data failure the JS layer finds on the parsed payload (JSON, watermark, options). */
-function openDataError(errcode) {
-  return new WXCryptError(errcode, OPEN_DATA_MESSAGE)
-}
-
-/** Calls into the backend, turning its coded failures into WXCryptError. */
-function call(fn) {
-  try {
-    return fn()
-  } catch (err) {
-    throw shape(err)
+/**
+ * What the core tells the JS layer once, when the package loads (wxcrypt::host::policy): the
+ * error table (`ErrorCode`, in the core's order) and the open-data constants.
+ */
+function readPolicy(binding) {
+  const policy = JSON.parse(binding.policy())
+  const byName = new Map(policy.errors.map((e) => [e.name, e]))
+  return {
+    ErrorCode: Object.freeze(Object.fromEntries(policy.errors.map((e) => [e.name, e.errcode]))),
+    byName,
+    // The message of every open-data failure (the official sample's 'Illegal Buffer').
+    openDataMessage: byName.get('IllegalBuffer').message,
+    maxFutureSkewSeconds: policy.maxFutureSkewSeconds,
+    maxAgeSecondsLimit: policy.maxAgeSecondsLimit,
   }
 }
 
@@ -152,6 +119,27 @@ function wasmDecryptText(binding) {
 
 function createApi(binding, backend) {
   const decryptText = binding.decryptText || wasmDecryptText(binding)
+  const { ErrorCode, byName, openDataMessage, maxFutureSkewSeconds, maxAgeSecondsLimit } = readPolicy(binding)
+
+  /** A backend failure (fields `code`, `message`) as a WXCryptError; anything else as it is. */
+  function shape(err) {
+    const entry = err !== null && typeof err === 'object' ? byName.get(err.code) : undefined
+    return entry === undefined ? err : new WXCryptError(entry.errcode, entry.name, err.message)
+  }
+
+  /** Calls into the backend, turning its coded failures into WXCryptError. */
+  function call(fn) {
+    try {
+      return fn()
+    } catch (err) {
+      throw shape(err)
+    }
+  }
+
+  /** An open-data failure the JS layer finds on the parsed payload (JSON, watermark, options). */
+  function openDataError(name) {
+    return new WXCryptError(ErrorCode[name], name, openDataMessage)
+  }
 
   /**
    * Drop-in replacement for WeChat's WXBizDataCrypt.js.
@@ -169,7 +157,7 @@ function createApi(binding, backend) {
         const { maxAgeSeconds, expectOpenId } = options
         if (maxAgeSeconds !== undefined) {
           if (typeof maxAgeSeconds !== 'number') throw invalidType('options.maxAgeSeconds', 'of type number', maxAgeSeconds)
-          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= 2 ** 32)) {
+          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= maxAgeSecondsLimit)) {
             const err = new RangeError(`The value of "options.maxAgeSeconds" is out of range. It must be >= 0 and <= 2^32. Received ${maxAgeSeconds}`)
             err.code = 'ERR_OUT_OF_RANGE'
             throw err
@@ -200,20 +188,20 @@ function createApi(binding, backend) {
       } catch {
         data = undefined
       }
-      if (data === undefined) throw openDataError(ErrorCode.IllegalBuffer)
+      if (data === undefined) throw openDataError('IllegalBuffer')
       if (this.#maxAge !== undefined) {
         // watermark.timestamp is the only freshness signal: missing, not a finite number, older
         // than maxAgeSeconds or more than 60 s in the future is -41005 (the core's DecryptOptions).
         const ts = data.watermark.timestamp
         const age = Math.floor(Date.now() / 1000) - ts
-        if (typeof ts !== 'number' || !Number.isFinite(ts) || age > this.#maxAge || -age > MAX_FUTURE_SKEW_SECONDS) {
-          throw openDataError(ErrorCode.Expired)
+        if (typeof ts !== 'number' || !Number.isFinite(ts) || age > this.#maxAge || -age > maxFutureSkewSeconds) {
+          throw openDataError('Expired')
         }
       }
       // A payload with a top-level openId (user info) must name the session's; phone numbers and
       // share info carry none and pass.
       if (this.#openId !== undefined && Object.hasOwn(data, 'openId') && data.openId !== this.#openId) {
-        throw openDataError(ErrorCode.OpenIdMismatch)
+        throw openDataError('OpenIdMismatch')
       }
       return data
     }
@@ -246,25 +234,25 @@ function createApi(binding, backend) {
    * Message-push crypto in safe mode (WeChat's WXBizMsgCrypt), for JSON and XML bodies.
    */
   class WXBizMsgCrypt {
-    #token
-    #key
+    // The core's MsgCrypt: the key decoded and the AES schedule built once, here.
+    #crypt
 
     constructor(token, encodingAESKey, appId) {
-      this.#token = secret('token', token)
-      this.#key = secret('encodingAESKey', encodingAESKey)
+      secret('token', token)
+      secret('encodingAESKey', encodingAESKey)
       this.appId = str('appId', appId)
-      call(() => binding.msgCheckKey(this.#token, this.#key, this.appId))
+      this.#crypt = call(() => new binding.MsgCrypt(token, encodingAESKey, this.appId))
     }
 
     decryptMsg(msgSignature, timestamp, nonce, body) {
-      const args = [this.#token, this.#key, this.appId, str('msgSignature', msgSignature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce)]
-      if (typeof body === 'string') return call(() => binding.msgDecrypt(...args, body))
-      if (body instanceof Uint8Array) return call(() => binding.msgDecrypt(...args, utf8.decode(body)))
+      const args = [str('msgSignature', msgSignature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce)]
+      if (typeof body === 'string') return call(() => this.#crypt.decrypt(...args, body))
+      if (body instanceof Uint8Array) return call(() => this.#crypt.decrypt(...args, utf8.decode(body)))
       if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
         // A body a framework already parsed (JSON, or XML parsed into an object).
         const encrypt = Array.isArray(body.Encrypt) ? body.Encrypt[0] : body.Encrypt
         // Without a string Encrypt the core reports -40002, as it does for a raw body.
-        return call(() => binding.msgDecryptEncrypt(...args, typeof encrypt === 'string' ? encrypt : undefined))
+        return call(() => this.#crypt.decryptEncrypt(...args, typeof encrypt === 'string' ? encrypt : undefined))
       }
       throw invalidType('body', 'a string, a Buffer or an object', body)
     }
@@ -284,13 +272,12 @@ function createApi(binding, backend) {
         err.code = 'ERR_INVALID_ARG_VALUE'
         throw err
       }
-      return call(() => binding.msgEncrypt(this.#token, this.#key, this.appId, reply, ts, n, format, random))
+      return call(() => this.#crypt.encrypt(reply, ts, n, format, random))
     }
 
     verifyUrl(signature, timestamp, nonce, echostr) {
-      return call(() =>
-        binding.msgVerifyUrl(this.#token, this.#key, this.appId, str('signature', signature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce), strOrNum('echostr', echostr)),
-      )
+      const args = [str('signature', signature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce), strOrNum('echostr', echostr)]
+      return call(() => this.#crypt.verifyUrl(...args))
     }
   }
 
