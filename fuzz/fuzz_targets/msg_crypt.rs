@@ -3,11 +3,12 @@
 //! The first byte picks the mode:
 //! - even: arbitrary `token \xFF encoding_aes_key \xFF app_id \xFF msg_signature \xFF timestamp
 //!   \xFF nonce \xFF body` through `MsgCrypt::new`, `decrypt_msg` (the body as given, and
-//!   wrapped into a JSON and an XML envelope with a correct signature so that decryption is
-//!   reached), `decrypt_encrypt` and `verify_url`: no panic, only documented errors;
+//!   wrapped into JSON (`Encrypt`, `encrypt`, both) and XML envelopes with a correct signature
+//!   so that decryption is reached), `decrypt_encrypt` and `verify_url`: no panic, only
+//!   documented errors;
 //! - odd: a structured round trip `key[32] random[16] format[1] token \xFF app_id \xFF timestamp
 //!   \xFF nonce \xFF message`: `encrypt_msg_with_random` then `decrypt_msg` with the signature
-//!   read back from the envelope returns the message exactly, in JSON and XML.
+//!   read back from the envelope returns the message exactly, in JSON, XML and WeCom's JSON.
 #![no_main]
 
 use base64::Engine as _;
@@ -79,6 +80,27 @@ fn arbitrary_inputs(data: &[u8]) {
         serde_json::to_string(&body).expect("string")
     );
     assert_eq!(mc.decrypt_msg(&msig, &ts, &nonce, &json), direct, "{json}");
+    // WeCom's lower-case JSON, and both keys with the same value: the same answer; both keys
+    // with different values: refused.
+    let quoted = serde_json::to_string(&body).expect("string");
+    let lower = format!(r#"{{"tousername":"wx","encrypt":{quoted},"agentid":"1"}}"#);
+    assert_eq!(
+        mc.decrypt_msg(&msig, &ts, &nonce, &lower),
+        direct,
+        "{lower}"
+    );
+    let both = format!(r#"{{"encrypt":{quoted},"Encrypt":{quoted}}}"#);
+    assert_eq!(mc.decrypt_msg(&msig, &ts, &nonce, &both), direct, "{both}");
+    let differ = format!(r#"{{"encrypt":{quoted},"Encrypt":"{body}x"}}"#);
+    let differs = serde_json::from_str::<serde_json::Value>(&differ)
+        .is_ok_and(|v| v["Encrypt"] != v["encrypt"]);
+    if differs {
+        assert_eq!(
+            mc.decrypt_msg(&msig, &ts, &nonce, &differ),
+            Err(Error::ParseBody),
+            "{differ}"
+        );
+    }
     // And inside XML CDATA when it fits there (the field is read trimmed).
     if !body.contains("]]>") && body.trim() == body {
         let xml = format!("<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[{body}]]></Encrypt></xml>");
@@ -111,10 +133,10 @@ fn round_trip(data: &[u8]) {
     let aes_key = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&head[..32]);
     assert_eq!(aes_key.len(), 43);
     let random: [u8; 16] = head[32..48].try_into().expect("16");
-    let format = if head[48] & 1 == 0 {
-        Format::Json
-    } else {
-        Format::Xml
+    let format = match head[48] % 3 {
+        0 => Format::Json,
+        1 => Format::Xml,
+        _ => Format::WecomJson,
     };
     let mc = MsgCrypt::new(&token, &aes_key, &app_id).expect("43 characters of 32 bytes");
 
@@ -153,6 +175,16 @@ fn round_trip(data: &[u8]) {
             (
                 v["MsgSignature"].as_str().expect("sig").to_owned(),
                 v["Encrypt"].as_str().expect("enc").to_owned(),
+            )
+        }
+        Format::WecomJson => {
+            // Every value a JSON string, the timestamp too.
+            let v: serde_json::Value = serde_json::from_str(&reply).expect("the reply is JSON");
+            assert_eq!(v["nonce"].as_str(), Some(nonce.as_str()));
+            assert_eq!(v["timestamp"].as_str(), Some(ts.as_str()));
+            (
+                v["msgsignature"].as_str().expect("sig").to_owned(),
+                v["encrypt"].as_str().expect("enc").to_owned(),
             )
         }
         Format::Xml => {

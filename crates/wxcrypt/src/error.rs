@@ -33,7 +33,8 @@ pub enum Error {
     OpenIdMismatch,
     /// `-40001`: the `msg_signature` (or URL `signature`) does not match.
     ValidateSignature,
-    /// `-40002`: the push body is neither JSON nor XML with an `Encrypt` field.
+    /// `-40002`: the push body is neither JSON with an `Encrypt` or `encrypt` field nor XML
+    /// with an `Encrypt` field, or is JSON with both fields holding different values.
     ParseBody,
     /// `-40003`: a signature could not be computed.
     ComputeSignature,

@@ -2,7 +2,9 @@
 //!
 //! WeChat Mini Program server-side crypto: decrypting `encryptedData` (`WXBizDataCrypt`),
 //! checking `rawData`, push-URL, message and session-key signatures, and the message-push
-//! encryption of safe mode (`WXBizMsgCrypt`, [`MsgCrypt`]).
+//! encryption of safe mode (`WXBizMsgCrypt`, [`MsgCrypt`]), which every Tencent sender shares:
+//! mini programs, official accounts, the open platform and WeCom (XML, JSON and WeCom's
+//! lower-case JSON bodies, see [`Format`]).
 //!
 //! ```
 //! use wxcrypt::DataCrypt;
@@ -56,7 +58,7 @@ pub use data::{
 };
 pub use diagnose::{diagnose, Cause, Diagnosis};
 pub use error::{Error, Result};
-pub use msg::{Format, MsgCrypt};
+pub use msg::{DecryptedMsg, Format, MsgCrypt, PushBody};
 pub use signature::{
     msg_signature, raw_data_signature, session_key_signature, url_signature, verify_msg_signature,
     verify_raw_data_signature, verify_session_key_signature, verify_url_signature,

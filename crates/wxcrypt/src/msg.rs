@@ -21,30 +21,118 @@ const PAD_BLOCK: usize = 32;
 const HEADER: usize = 20;
 
 /// The envelope format of a push body or reply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+///
+/// Each of Tencent's senders uses one form, and a reply goes back in the form of the request
+/// ([`MsgCrypt::decrypt_body`] says which one it was):
+///
+/// | sender | request body | reply |
+/// |---|---|---|
+/// | mini program (JSON push) | `{"ToUserName","Encrypt"}` | [`Format::Json`] |
+/// | mini program (XML push), official account, open platform, WeCom apps | `<xml><Encrypt>` | [`Format::Xml`] |
+/// | WeCom JSON callbacks (JSON sample libraries, intelligent robots) | `{"tousername","encrypt","agentid"}` | [`Format::WecomJson`] |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Format {
-    /// `{"Encrypt": ..}` in, `{"Encrypt","MsgSignature","TimeStamp","Nonce"}` out.
+    /// `{"Encrypt": ..}` in, `{"Encrypt","MsgSignature","TimeStamp","Nonce"}` out (the mini
+    /// program's JSON push; `TimeStamp` is a bare number when it is a canonical integer).
     #[default]
     Json,
     /// `<xml><Encrypt><![CDATA[..]]></Encrypt>..</xml>`.
     Xml,
+    /// WeCom's JSON form, keys in lower case: `{"encrypt": ..}` in,
+    /// `{"encrypt","msgsignature","timestamp","nonce"}` out with every value a JSON string, as
+    /// Tencent's WeCom JSON samples write it (`WXBizJsonMsgCrypt` in Go, C++ and Python).
+    WecomJson,
 }
 
 impl Format {
-    /// The format a host names `"json"` or `"xml"`; `None` for any other name.
+    /// The format a host names `"json"`, `"xml"` or `"wecom-json"`; `None` for any other name.
     ///
     /// ```
     /// use wxcrypt::Format;
     /// assert_eq!(Format::from_name("xml"), Some(Format::Xml));
+    /// assert_eq!(Format::from_name("wecom-json"), Some(Format::WecomJson));
     /// assert_eq!(Format::from_name("JSON"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Format> {
         match name {
             "json" => Some(Format::Json),
             "xml" => Some(Format::Xml),
+            "wecom-json" => Some(Format::WecomJson),
             _ => None,
         }
     }
+
+    /// The name [`Format::from_name`] reads back: `"json"`, `"xml"` or `"wecom-json"`.
+    ///
+    /// ```
+    /// use wxcrypt::Format;
+    /// for f in [Format::Json, Format::Xml, Format::WecomJson] {
+    ///     assert_eq!(Format::from_name(f.name()), Some(f));
+    /// }
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Xml => "xml",
+            Format::WecomJson => "wecom-json",
+        }
+    }
+}
+
+/// A push body taken apart: its `Encrypt` field and the [`Format`] it came in.
+///
+/// ```
+/// use wxcrypt::{Format, PushBody};
+/// let body = PushBody::parse(r#"{"tousername":"wx5823bf96d3bd56c7","encrypt":"abc=","agentid":"218"}"#)?;
+/// assert_eq!((body.encrypt.as_str(), body.format), ("abc=", Format::WecomJson));
+/// let body = PushBody::parse("<xml><Encrypt><![CDATA[abc=]]></Encrypt></xml>")?;
+/// assert_eq!((body.encrypt.as_str(), body.format), ("abc=", Format::Xml));
+/// # Ok::<(), wxcrypt::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushBody {
+    /// The `Encrypt` (or `encrypt`) field: the base64 ciphertext, as received.
+    pub encrypt: String,
+    /// The envelope the body used, which is the one its reply should use.
+    pub format: Format,
+}
+
+impl PushBody {
+    /// Finds the encrypted field of a push body.
+    ///
+    /// - JSON (validated as `JSON.parse` would): a top-level string member `Encrypt`
+    ///   ([`Format::Json`]) or `encrypt` ([`Format::WecomJson`]). A body with both is accepted
+    ///   only when the two values are the same string (read as [`Format::Json`]); differing
+    ///   values are refused, since the signature covers one of them and the other would go
+    ///   unchecked. Other spellings (`ENCRYPT`) are not read.
+    /// - XML: the `Encrypt` child of the single root element ([`Format::Xml`]); document type
+    ///   declarations are refused.
+    ///
+    /// Errors: [`Error::ParseBody`] when there is no such field, or two that differ.
+    pub fn parse(body: &str) -> Result<PushBody> {
+        let trimmed = body.trim_start();
+        if trimmed.starts_with('{') {
+            return json_encrypt_field(body).ok_or(Error::ParseBody);
+        }
+        if trimmed.starts_with('<') {
+            return xml_encrypt_field(body)
+                .map(|encrypt| PushBody {
+                    encrypt,
+                    format: Format::Xml,
+                })
+                .ok_or(Error::ParseBody);
+        }
+        Err(Error::ParseBody)
+    }
+}
+
+/// A decrypted push message and the [`Format`] its body came in (the one to reply in).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecryptedMsg {
+    /// The message text (JSON or XML, as the sender wrote it).
+    pub message: String,
+    /// The envelope of the request body, and so of its reply.
+    pub format: Format,
 }
 
 /// `WXBizMsgCrypt`: decrypts and encrypts the messages WeChat pushes to a server in safe mode.
@@ -79,8 +167,15 @@ impl fmt::Debug for MsgCrypt {
 }
 
 impl MsgCrypt {
-    /// `token` and `encoding_aes_key` (43 characters) as set on the mini program's
-    /// message-push page; `app_id` is the mini program's appid.
+    /// `token` and `encoding_aes_key` (43 characters) as set on the sender's message-push page;
+    /// `app_id` is the receiver id every message must carry, compared exactly:
+    ///
+    /// - mini program or official account: its appid;
+    /// - open platform (third-party platform): the component appid;
+    /// - WeCom internal app: the corp id;
+    /// - WeCom third-party app: the suite id for instruction callbacks (`suite_ticket`, ...);
+    ///   the authorizing corp's id for its data callbacks;
+    /// - WeCom intelligent robot, and third-party apps of individual developers: `""`.
     ///
     /// Errors: [`Error::IllegalEncodingAesKey`] when the key is not 43 base64 characters that
     /// decode to 32 bytes.
@@ -104,13 +199,15 @@ impl MsgCrypt {
         })
     }
 
-    /// The app id messages must carry.
+    /// The receiver id messages must carry (app id, corp id, suite id or `""`).
     pub fn app_id(&self) -> &str {
         &self.app_id
     }
 
-    /// GET URL verification: returns `echostr` when `signature` is the URL signature of
-    /// `timestamp` and `nonce` with this token; [`Error::ValidateSignature`] otherwise.
+    /// GET URL verification as mini programs and official accounts do it: returns `echostr`
+    /// unchanged when `signature` is the URL signature of `timestamp` and `nonce` with this
+    /// token; [`Error::ValidateSignature`] otherwise. WeCom's encrypted `echostr` is
+    /// [`MsgCrypt::verify_url_encrypted`].
     pub fn verify_url<'a>(
         &self,
         signature: &str,
@@ -125,8 +222,58 @@ impl MsgCrypt {
         }
     }
 
-    /// Decrypts a push body (JSON `{"Encrypt":..}` or XML `<xml><Encrypt>..`): checks
-    /// `msg_signature` first (constant time), then decrypts, and returns the message text.
+    /// GET URL verification as WeCom does it (`VerifyURL` of its samples): `echostr` is
+    /// encrypted and `msg_signature` is the message signature of `timestamp`, `nonce` and
+    /// `echostr`. Checks the signature, decrypts, checks the receiver id (corp id, suite id or
+    /// `""`, exactly) and returns the plaintext to answer with.
+    ///
+    /// Errors: as [`MsgCrypt::decrypt_encrypt`].
+    pub fn verify_url_encrypted(
+        &self,
+        msg_signature: &str,
+        timestamp: &str,
+        nonce: &str,
+        echostr: &str,
+    ) -> Result<String> {
+        self.decrypt_encrypt(msg_signature, timestamp, nonce, echostr)
+    }
+
+    /// GET URL verification picked from the query: with a `msg_signature` parameter it is
+    /// WeCom's encrypted `echostr` ([`MsgCrypt::verify_url_encrypted`]), otherwise the plain
+    /// `signature` check of mini programs and official accounts ([`MsgCrypt::verify_url`]).
+    /// [`Error::ValidateSignature`] when the query has neither.
+    ///
+    /// ```
+    /// use wxcrypt::MsgCrypt;
+    /// let mc = MsgCrypt::new("AAAAA", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "wxba5fad812f8e6fb9")?;
+    /// let echo = mc.verify_url_query(
+    ///     Some("f464b24fc39322e44b38aa78f5edd27bd1441696"), None,
+    ///     "1714036504", "1514711492", "4375120948345356249")?;
+    /// assert_eq!(echo, "4375120948345356249");
+    /// # Ok::<(), wxcrypt::Error>(())
+    /// ```
+    pub fn verify_url_query(
+        &self,
+        signature: Option<&str>,
+        msg_signature: Option<&str>,
+        timestamp: &str,
+        nonce: &str,
+        echostr: &str,
+    ) -> Result<String> {
+        match (msg_signature, signature) {
+            (Some(msg_signature), _) => {
+                self.verify_url_encrypted(msg_signature, timestamp, nonce, echostr)
+            }
+            (None, Some(signature)) => self
+                .verify_url(signature, timestamp, nonce, echostr)
+                .map(str::to_owned),
+            (None, None) => Err(Error::ValidateSignature),
+        }
+    }
+
+    /// Decrypts a push body (JSON `{"Encrypt":..}` or `{"encrypt":..}`, or XML
+    /// `<xml><Encrypt>..`, see [`PushBody::parse`]): checks `msg_signature` first (constant
+    /// time), then decrypts, and returns the message text.
     pub fn decrypt_msg(
         &self,
         msg_signature: &str,
@@ -134,8 +281,34 @@ impl MsgCrypt {
         nonce: &str,
         body: &str,
     ) -> Result<String> {
-        let encrypt = encrypt_field(body)?;
-        self.decrypt_encrypt(msg_signature, timestamp, nonce, &encrypt)
+        self.decrypt_body(msg_signature, timestamp, nonce, body)
+            .map(|d| d.message)
+    }
+
+    /// As [`MsgCrypt::decrypt_msg`], also saying which [`Format`] the body came in, so that the
+    /// reply can be written in the same one.
+    ///
+    /// ```
+    /// use wxcrypt::{Format, MsgCrypt};
+    /// let mc = MsgCrypt::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")?;
+    /// let req = mc.encrypt_msg(r#"{"MsgType":"text"}"#, "1409659813", "1372623149", Format::WecomJson)?;
+    /// let v: serde_json::Value = serde_json::from_str(&req).unwrap();
+    /// let got = mc.decrypt_body(v["msgsignature"].as_str().unwrap(), "1409659813", "1372623149", &req)?;
+    /// assert_eq!(got.format, Format::WecomJson);
+    /// let reply = mc.encrypt_msg("{}", "1409659814", "nonce", got.format)?;
+    /// assert!(reply.starts_with(r#"{"encrypt":""#));
+    /// # Ok::<(), wxcrypt::Error>(())
+    /// ```
+    pub fn decrypt_body(
+        &self,
+        msg_signature: &str,
+        timestamp: &str,
+        nonce: &str,
+        body: &str,
+    ) -> Result<DecryptedMsg> {
+        let PushBody { encrypt, format } = PushBody::parse(body)?;
+        let message = self.decrypt_encrypt(msg_signature, timestamp, nonce, &encrypt)?;
+        Ok(DecryptedMsg { message, format })
     }
 
     /// As [`MsgCrypt::decrypt_msg`], for the `Encrypt` field already taken out of the body.
@@ -211,6 +384,12 @@ impl MsgCrypt {
                     json_string(nonce)?
                 ))
             }
+            Format::WecomJson => Ok(format!(
+                r#"{{"encrypt":{},"msgsignature":"{signature}","timestamp":{},"nonce":{}}}"#,
+                json_string(&encrypt)?,
+                json_string(timestamp)?,
+                json_string(nonce)?
+            )),
             Format::Xml => {
                 if nonce.contains("]]>") {
                     return Err(Error::GenReturnXml);
@@ -283,24 +462,30 @@ fn random_prefix() -> core::result::Result<[u8; 16], getrandom::Error> {
     Ok(out)
 }
 
-/// The `Encrypt` field of a JSON or XML push body; [`Error::ParseBody`] when there is none.
-fn encrypt_field(body: &str) -> Result<String> {
-    let trimmed = body.trim_start();
-    if trimmed.starts_with('{') {
-        // The same JSON.parse-exact validator as open data; the last "Encrypt" wins.
-        let [encrypt] = crate::json_check::object_members(body, ["Encrypt"])
-            .ok()
-            .flatten()
-            .ok_or(Error::ParseBody)?;
-        return encrypt
-            .and_then(|v| v.as_string())
-            .map(|s| s.to_string_lossy())
-            .ok_or(Error::ParseBody);
-    }
-    if trimmed.starts_with('<') {
-        return xml_encrypt_field(body).ok_or(Error::ParseBody);
-    }
-    Err(Error::ParseBody)
+/// The `Encrypt` or `encrypt` member of a JSON push body (see [`PushBody::parse`]).
+fn json_encrypt_field(body: &str) -> Option<PushBody> {
+    // The same JSON.parse-exact validator as open data; the last member of a name wins.
+    let [upper, lower] = crate::json_check::object_members(body, ["Encrypt", "encrypt"])
+        .ok()
+        .flatten()?;
+    let (value, format) = match (upper, lower) {
+        (Some(u), None) => (u.as_string()?, Format::Json),
+        (None, Some(l)) => (l.as_string()?, Format::WecomJson),
+        (Some(u), Some(l)) => {
+            let (u, l) = (u.as_string()?, l.as_string()?);
+            // Equal as JSON.parse reads them (UTF-16 unit by unit, escapes resolved).
+            let text = u.to_string_lossy();
+            if !(u.equals(&text) && l.equals(&text)) {
+                return None;
+            }
+            (u, Format::Json)
+        }
+        (None, None) => return None,
+    };
+    Some(PushBody {
+        encrypt: value.to_string_lossy(),
+        format,
+    })
 }
 
 /// `<xml>...<Encrypt>TEXT or CDATA</Encrypt>...</xml>`: the `Encrypt` child of the root element.
