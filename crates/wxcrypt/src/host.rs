@@ -16,7 +16,7 @@
 use core::fmt;
 
 use crate::error::Error;
-use crate::msg::{Format, MsgCrypt};
+use crate::msg::{Format, MsgCrypt, PushBody};
 use crate::DecryptOptions;
 
 /// A failure as it crosses into JavaScript: `code` and `message`, never input data or secrets.
@@ -144,35 +144,40 @@ impl Push {
         })
     }
 
-    /// [`MsgCrypt::decrypt_msg`]: a raw JSON or XML body.
+    /// [`MsgCrypt::decrypt_body`]: a raw JSON or XML body. Returns `[message, format]`, the
+    /// format's [`Format::name`] (the envelope to reply in).
     pub fn decrypt(
         &self,
         msg_signature: &str,
         timestamp: &str,
         nonce: &str,
         body: &str,
-    ) -> HostResult<String> {
-        Ok(self
+    ) -> HostResult<Vec<String>> {
+        let msg = self
             .crypt
-            .decrypt_msg(msg_signature, timestamp, nonce, body)?)
+            .decrypt_body(msg_signature, timestamp, nonce, body)?;
+        Ok(vec![msg.message, msg.format.name().to_owned()])
     }
 
-    /// [`MsgCrypt::decrypt_encrypt`]: the `Encrypt` field of a body a framework already parsed;
-    /// `None` (no string `Encrypt` in it) is [`Error::ParseBody`], as for a raw body without one.
-    pub fn decrypt_encrypt(
+    /// As [`Push::decrypt`], for a body a framework already parsed: its string `Encrypt` and
+    /// `encrypt` members, if any ([`PushBody::from_fields`]: neither, or two that differ, is
+    /// [`Error::ParseBody`], as for a raw body).
+    pub fn decrypt_fields(
         &self,
         msg_signature: &str,
         timestamp: &str,
         nonce: &str,
-        encrypt: Option<&str>,
-    ) -> HostResult<String> {
-        let encrypt = encrypt.ok_or(Error::ParseBody)?;
-        Ok(self
+        upper: Option<&str>,
+        lower: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let body = PushBody::from_fields(upper, lower)?;
+        let message = self
             .crypt
-            .decrypt_encrypt(msg_signature, timestamp, nonce, encrypt)?)
+            .decrypt_encrypt(msg_signature, timestamp, nonce, &body.encrypt)?;
+        Ok(vec![message, body.format.name().to_owned()])
     }
 
-    /// [`MsgCrypt::encrypt_msg`] in the envelope named `"json"` or `"xml"`; `random`, a fixed
+    /// [`MsgCrypt::encrypt_msg`] in the envelope named `"json"`, `"xml"` or `"wecom-json"`; `random`, a fixed
     /// 16-byte prefix, reproduces vectors in tests (without it the prefix comes from the CSPRNG).
     pub fn encrypt(
         &self,
@@ -182,8 +187,9 @@ impl Push {
         envelope: &str,
         random: Option<&str>,
     ) -> HostResult<String> {
-        let format = Format::from_name(envelope)
-            .ok_or(HostError::invalid_arg("format must be 'json' or 'xml'"))?;
+        let format = Format::from_name(envelope).ok_or(HostError::invalid_arg(
+            "format must be 'json', 'xml' or 'wecom-json'",
+        ))?;
         Ok(match random {
             None => self.crypt.encrypt_msg(reply, timestamp, nonce, format),
             Some(r) => {
@@ -197,7 +203,8 @@ impl Push {
         }?)
     }
 
-    /// [`MsgCrypt::verify_url`]: the decrypted `echostr`.
+    /// [`MsgCrypt::verify_url`]: `echostr`, when `signature` holds (mini programs, official
+    /// accounts).
     pub fn verify_url(
         &self,
         signature: &str,
@@ -210,6 +217,19 @@ impl Push {
             .verify_url(signature, timestamp, nonce, echostr)?
             .to_owned())
     }
+
+    /// [`MsgCrypt::verify_url_encrypted`]: WeCom's encrypted `echostr`, decrypted.
+    pub fn verify_url_encrypted(
+        &self,
+        msg_signature: &str,
+        timestamp: &str,
+        nonce: &str,
+        echostr: &str,
+    ) -> HostResult<String> {
+        Ok(self
+            .crypt
+            .verify_url_encrypted(msg_signature, timestamp, nonce, echostr)?)
+    }
 }
 
 /// Writes the boundary functions every binding exports, with the binding's attribute macro
@@ -218,8 +238,8 @@ impl Push {
 /// type, whose error the conversion returns) before the call.
 ///
 /// It exports `policy`, the signature functions, `diagnose`, and the class `MsgCrypt` (a
-/// [`Push`]: constructor `(token, encodingAESKey, appId)`, methods `decrypt`, `decryptEncrypt`,
-/// `encrypt`, `verifyUrl`). `decryptText` and `verifyRawDataSignature` are each binding's own
+/// [`Push`]: constructor `(token, encodingAESKey, appId)`, methods `decrypt`, `decryptFields`,
+/// `encrypt`, `verifyUrl`, `verifyUrlEncrypted`). `decryptText` and `verifyRawDataSignature` are each binding's own
 /// fast paths.
 #[macro_export]
 macro_rules! host_boundary {
@@ -325,7 +345,7 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `decrypt(msgSignature, timestamp, nonce, body)`.
+            /// `decrypt(msgSignature, timestamp, nonce, body)`: `[message, format]`.
             #[$bind(js_name = "decrypt")]
             pub fn decrypt(
                 &self,
@@ -333,23 +353,31 @@ macro_rules! host_boundary {
                 timestamp: String,
                 nonce: String,
                 body: String,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
                     .decrypt(&msg_signature, &timestamp, &nonce, &body)
                     .map_err($to_js)
             }
 
-            /// `decryptEncrypt(msgSignature, timestamp, nonce, encrypt?)`.
-            #[$bind(js_name = "decryptEncrypt")]
-            pub fn decrypt_encrypt(
+            /// `decryptFields(msgSignature, timestamp, nonce, Encrypt?, encrypt?)`:
+            /// `[message, format]`.
+            #[$bind(js_name = "decryptFields")]
+            pub fn decrypt_fields(
                 &self,
                 msg_signature: String,
                 timestamp: String,
                 nonce: String,
-                encrypt: Option<String>,
-            ) -> Result<String> {
+                upper: Option<String>,
+                lower: Option<String>,
+            ) -> Result<Vec<String>> {
                 self.inner
-                    .decrypt_encrypt(&msg_signature, &timestamp, &nonce, encrypt.as_deref())
+                    .decrypt_fields(
+                        &msg_signature,
+                        &timestamp,
+                        &nonce,
+                        upper.as_deref(),
+                        lower.as_deref(),
+                    )
                     .map_err($to_js)
             }
 
@@ -379,6 +407,20 @@ macro_rules! host_boundary {
             ) -> Result<String> {
                 self.inner
                     .verify_url(&signature, &timestamp, &nonce, &echostr)
+                    .map_err($to_js)
+            }
+
+            /// `verifyUrlEncrypted(msgSignature, timestamp, nonce, echostr)`.
+            #[$bind(js_name = "verifyUrlEncrypted")]
+            pub fn verify_url_encrypted(
+                &self,
+                msg_signature: String,
+                timestamp: String,
+                nonce: String,
+                echostr: String,
+            ) -> Result<String> {
+                self.inner
+                    .verify_url_encrypted(&msg_signature, &timestamp, &nonce, &echostr)
                     .map_err($to_js)
             }
         }
@@ -419,7 +461,7 @@ mod tests {
             .encrypt("{}", "1", "2", "json", Some("short"))
             .unwrap_err();
         assert_eq!(short.message(), "random must be 16 bytes");
-        let none = push.decrypt_encrypt("s", "1", "2", None).unwrap_err();
+        let none = push.decrypt_fields("s", "1", "2", None, None).unwrap_err();
         assert_eq!(none, HostError::from(Error::ParseBody));
         let bad_key = Push::new("t", "short", "wx1").unwrap_err();
         assert_eq!(bad_key.code(), "WXBizMsgCrypt_IllegalAesKey");

@@ -124,6 +124,30 @@ impl PushBody {
         }
         Err(Error::ParseBody)
     }
+
+    /// The encrypted field of a body a framework already parsed into an object: its `Encrypt`
+    /// ([`Format::Json`]) or `encrypt` ([`Format::WecomJson`]) string member, under the same
+    /// rule as [`PushBody::parse`] (both present: accepted only when equal, as [`Format::Json`]).
+    ///
+    /// ```
+    /// use wxcrypt::{Format, PushBody};
+    /// assert_eq!(PushBody::from_fields(None, Some("x")).unwrap().format, Format::WecomJson);
+    /// assert_eq!(PushBody::from_fields(Some("x"), Some("x")).unwrap().format, Format::Json);
+    /// assert_eq!(PushBody::from_fields(Some("x"), Some("y")).unwrap_err().code(), -40002);
+    /// assert_eq!(PushBody::from_fields(None, None).unwrap_err().code(), -40002);
+    /// ```
+    pub fn from_fields(upper: Option<&str>, lower: Option<&str>) -> Result<PushBody> {
+        let (encrypt, format) = match (upper, lower) {
+            (Some(u), None) => (u, Format::Json),
+            (None, Some(l)) => (l, Format::WecomJson),
+            (Some(u), Some(l)) if u == l => (u, Format::Json),
+            _ => return Err(Error::ParseBody),
+        };
+        Ok(PushBody {
+            encrypt: encrypt.to_owned(),
+            format,
+        })
+    }
 }
 
 /// A decrypted push message and the [`Format`] its body came in (the one to reply in).

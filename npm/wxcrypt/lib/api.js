@@ -245,24 +245,37 @@ function createApi(binding, backend) {
     }
 
     decryptMsg(msgSignature, timestamp, nonce, body) {
+      return this.decryptBody(msgSignature, timestamp, nonce, body).message
+    }
+
+    /**
+     * As decryptMsg, also saying which envelope the body came in ('json', 'xml', or
+     * 'wecom-json' for WeCom's lower-case `encrypt`): the format to reply in.
+     */
+    decryptBody(msgSignature, timestamp, nonce, body) {
       const args = [str('msgSignature', msgSignature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce)]
-      if (typeof body === 'string') return call(() => this.#crypt.decrypt(...args, body))
-      if (body instanceof Uint8Array) return call(() => this.#crypt.decrypt(...args, utf8.decode(body)))
-      if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-        // A body a framework already parsed (JSON, or XML parsed into an object).
-        const encrypt = Array.isArray(body.Encrypt) ? body.Encrypt[0] : body.Encrypt
-        // Without a string Encrypt the core reports -40002, as it does for a raw body.
-        return call(() => this.#crypt.decryptEncrypt(...args, typeof encrypt === 'string' ? encrypt : undefined))
-      }
-      throw invalidType('body', 'a string, a Buffer or an object', body)
+      let out
+      if (typeof body === 'string') out = call(() => this.#crypt.decrypt(...args, body))
+      else if (body instanceof Uint8Array) out = call(() => this.#crypt.decrypt(...args, utf8.decode(body)))
+      else if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+        // A body a framework already parsed (JSON, or XML parsed into an object): its string
+        // `Encrypt` and `encrypt` members go to the core, which applies the raw body's rule
+        // (neither, or two that differ: -40002).
+        const field = (v) => {
+          const one = Array.isArray(v) ? v[0] : v
+          return typeof one === 'string' ? one : undefined
+        }
+        out = call(() => this.#crypt.decryptFields(...args, field(body.Encrypt), field(body.encrypt)))
+      } else throw invalidType('body', 'a string, a Buffer or an object', body)
+      return { message: out[0], format: out[1] }
     }
 
     encryptMsg(replyMsg, timestamp, nonce, format = 'json', options = undefined) {
       const reply = typeof replyMsg === 'object' && replyMsg !== null ? JSON.stringify(replyMsg) : str('replyMsg', replyMsg)
       const ts = timestamp === undefined ? nowSeconds() : strOrNum('timestamp', timestamp)
       const n = nonce === undefined ? randomNonce() : strOrNum('nonce', nonce)
-      if (format !== 'json' && format !== 'xml') {
-        const err = new TypeError(`The "format" argument must be 'json' or 'xml'. Received ${describe(format)}`)
+      if (format !== 'json' && format !== 'xml' && format !== 'wecom-json') {
+        const err = new TypeError(`The "format" argument must be 'json', 'xml' or 'wecom-json'. Received ${describe(format)}`)
         err.code = 'ERR_INVALID_ARG_VALUE'
         throw err
       }
@@ -275,9 +288,16 @@ function createApi(binding, backend) {
       return call(() => this.#crypt.encrypt(reply, ts, n, format, random))
     }
 
+    /** GET URL verification of mini programs and official accounts: `echostr` as it came. */
     verifyUrl(signature, timestamp, nonce, echostr) {
       const args = [str('signature', signature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce), strOrNum('echostr', echostr)]
       return call(() => this.#crypt.verifyUrl(...args))
+    }
+
+    /** GET URL verification of WeCom: `echostr` is encrypted and signed with `msg_signature`. */
+    verifyUrlEncrypted(msgSignature, timestamp, nonce, echostr) {
+      const args = [str('msgSignature', msgSignature), strOrNum('timestamp', timestamp), strOrNum('nonce', nonce), str('echostr', echostr)]
+      return call(() => this.#crypt.verifyUrlEncrypted(...args))
     }
   }
 
