@@ -3,6 +3,7 @@
 // same narrow boundary: strings in, a string or a boolean out, failures thrown as an Error whose
 // message is the official numeric code. This file only checks argument types, shapes errors and
 // lets the host's JSON.parse build the result object: all crypto and checks live in Rust.
+const { describe, invalidType, invalidValue, outOfRange, str, secret, strOrNum } = require('../args.js')
 
 /**
  * Official error codes, by their names in WeChat's samples: WXBizDataCrypt's -4100x, and
@@ -45,47 +46,6 @@ class WXCryptError extends Error {
   }
 }
 Object.defineProperty(WXCryptError.prototype, 'name', { value: 'WXCryptError', writable: true, configurable: true })
-
-function describe(value) {
-  if (value === null) return 'null'
-  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
-  if (typeof value === 'object') {
-    const ctor = value.constructor && value.constructor.name
-    return ctor ? `an instance of ${ctor}` : 'an object'
-  }
-  if (typeof value === 'symbol' || typeof value === 'bigint') return `type ${typeof value}`
-  let shown = String(value)
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`
-  return `type ${typeof value} (${typeof value === 'string' ? JSON.stringify(shown) : shown})`
-}
-
-function invalidType(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`)
-  err.code = 'ERR_INVALID_ARG_TYPE'
-  return err
-}
-
-function str(name, value) {
-  if (typeof value !== 'string') throw invalidType(name, 'of type string', value)
-  return value
-}
-
-// Secrets are named but never shown: a wrong type for a key reports only its type.
-function secret(name, value) {
-  if (typeof value !== 'string') {
-    const err = new TypeError(`The "${name}" argument must be of type string. Received type ${value === null ? 'null' : typeof value}`)
-    err.code = 'ERR_INVALID_ARG_TYPE'
-    throw err
-  }
-  return value
-}
-
-// Timestamps and nonces arrive as strings from a query string, or as numbers from JSON.
-function strOrNum(name, value) {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  throw invalidType(name, 'a string or a finite number', value)
-}
 
 // A backend failure's message is "<official code> <description>" (see the binding crates).
 function shape(err) {
@@ -169,11 +129,7 @@ function createApi(binding, backend) {
         const { maxAgeSeconds, expectOpenId } = options
         if (maxAgeSeconds !== undefined) {
           if (typeof maxAgeSeconds !== 'number') throw invalidType('options.maxAgeSeconds', 'of type number', maxAgeSeconds)
-          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= 2 ** 32)) {
-            const err = new RangeError(`The value of "options.maxAgeSeconds" is out of range. It must be >= 0 and <= 2^32. Received ${maxAgeSeconds}`)
-            err.code = 'ERR_OUT_OF_RANGE'
-            throw err
-          }
+          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= 2 ** 32)) throw outOfRange('options.maxAgeSeconds', '>= 0 and <= 2^32', maxAgeSeconds)
           this.#maxAge = Math.floor(maxAgeSeconds) // whole seconds, as the core's DecryptOptions
         }
         if (expectOpenId !== undefined) this.#openId = str('options.expectOpenId', expectOpenId)
@@ -273,17 +229,9 @@ function createApi(binding, backend) {
       const reply = typeof replyMsg === 'object' && replyMsg !== null ? JSON.stringify(replyMsg) : str('replyMsg', replyMsg)
       const ts = timestamp === undefined ? nowSeconds() : strOrNum('timestamp', timestamp)
       const n = nonce === undefined ? randomNonce() : strOrNum('nonce', nonce)
-      if (format !== 'json' && format !== 'xml') {
-        const err = new TypeError(`The "format" argument must be 'json' or 'xml'. Received ${describe(format)}`)
-        err.code = 'ERR_INVALID_ARG_VALUE'
-        throw err
-      }
+      if (format !== 'json' && format !== 'xml') throw invalidValue(`The "format" argument must be 'json' or 'xml'. Received ${describe(format)}`)
       const random = options && options.random !== undefined ? str('options.random', options.random) : undefined
-      if (random !== undefined && !/^[\x20-\x7e]{16}$/.test(random)) {
-        const err = new TypeError('The "options.random" argument must be 16 printable ASCII characters')
-        err.code = 'ERR_INVALID_ARG_VALUE'
-        throw err
-      }
+      if (random !== undefined && !/^[\x20-\x7e]{16}$/.test(random)) throw invalidValue('The "options.random" argument must be 16 printable ASCII characters')
       return call(() => binding.msgEncrypt(this.#token, this.#key, this.appId, reply, ts, n, format, random))
     }
 
@@ -322,4 +270,4 @@ function createApi(binding, backend) {
   return api
 }
 
-module.exports = { createApi }
+module.exports = { createApi, WXCryptError }
