@@ -186,3 +186,18 @@ export interface UserEncryptKey {
 /** The hint attached to a WeChat errcode. */
 export function hintFor(errcode: number): string
 
+/** An HTTP answer to a failed request: the status and the uniform `{ errcode, errmsg }` body. */
+export interface HttpAnswer {
+  status: number
+  body: { errcode: number; errmsg: string }
+}
+
+/**
+ * The answer for an error wxcrypt throws, or `null` for any other (yours to map, e.g. to 500):
+ * - `WXCryptError`: 400 with its errcode and `'decrypt failed'` (log `diagnose()`'s cause instead);
+ * - `WeChatApiError`: 400 `40029 'invalid code'` (40029 and 40163), 403 `40226`, 429 `45011`,
+ *   503 `-1` when WeChat is busy, else 502 `-1 'wechat api unavailable'` (a wrong appid or
+ *   secret, a network failure: the server's problem, not the user's);
+ * - `StoreError`: 503 `-1 'session store unavailable, retry later'`.
+ */
+export function httpAnswer(err: unknown): HttpAnswer | null
