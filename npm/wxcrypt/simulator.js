@@ -2,4 +2,7 @@
 // wxcrypt/simulator: a local WeChat API simulator for tests and demos.
 // The entry package.json "exports" names, at the package root so resolvers that do not read
 // "exports" (TypeScript's node10 resolution, older bundlers) find it and simulator.d.ts beside it.
-module.exports = require('./lib/simulator/simulator.js')
+// Listed, not passed through: type checkers (attw) read the default export from this file.
+const { createSimulator, phoneInfo } = require('./lib/simulator/simulator.js')
+module.exports = { createSimulator, phoneInfo }
+module.exports.default = createSimulator
