@@ -29,7 +29,7 @@ test('npm pack → install (wxcrypt + this host\'s platform package) in an empty
     // napi-rs's layout: the addon ships in the platform packages (optionalDependencies), not here.
     assert.ok(!files.some((f) => f.endsWith('.node')), `no .node in ${files}`)
     const platform = packHostPlatformPackage(dir)
-    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/api.js', 'middleware/koa.js', 'middleware/express.d.ts', 'package.json']) assert.ok(files.includes(f), f)
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/crypto/api.js', 'koa.js', 'express.d.ts', 'package.json']) assert.ok(files.includes(f), f)
     assert.ok(!files.some((f) => f.endsWith('.rs') || f.startsWith('src/')), 'no sources')
 
     const app = path.join(dir, 'app')

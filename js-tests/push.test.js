@@ -6,8 +6,8 @@ const http = require('node:http')
 const path = require('node:path')
 const { wxcrypt, vectors, root } = require('./support/wxcrypt.js')
 
-const koaPush = require(path.join(root, 'npm', 'wxcrypt', 'middleware', 'koa.js'))
-const expressPush = require(path.join(root, 'npm', 'wxcrypt', 'middleware', 'express.js'))
+const koaPush = require(path.join(root, 'npm', 'wxcrypt', 'koa.js'))
+const expressPush = require(path.join(root, 'npm', 'wxcrypt', 'express.js'))
 const Koa = require('koa')
 const express = require('express')
 

@@ -10,9 +10,9 @@ const crypto = require('node:crypto')
 const { fork, spawn, execFileSync } = require('node:child_process')
 const { root } = require('./support/wxcrypt.js')
 const { startRedis, freePort } = require('./support/redis.js')
-const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'simulator.js'))
-const { createRedisStore } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'redis.js'))
-const { StoreError, createSessionStore } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'client.js'))
+const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'simulator.js'))
+const { createRedisStore } = require(path.join(root, 'npm', 'wxcrypt', 'redis.js'))
+const { StoreError, createSessionStore } = require(path.join(root, 'npm', 'wxcrypt', 'client.js'))
 
 const APP_ID = 'wx0123456789abcdef'
 const SECRET = 'b5f3c8d2e1a4f6b7c8d9e0f1a2b3c4d5'

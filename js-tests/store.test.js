@@ -7,8 +7,8 @@ const { describe, test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const path = require('node:path')
 const { wxcrypt: WXBizDataCrypt, root } = require('./support/wxcrypt.js')
-const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'simulator.js'))
-const { createMemoryStore, createSessionStore, StoreError } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'client.js'))
+const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'simulator.js'))
+const { createMemoryStore, createSessionStore, StoreError } = require(path.join(root, 'npm', 'wxcrypt', 'client.js'))
 
 const { WeChatClient } = WXBizDataCrypt
 const APP_ID = 'wx0123456789abcdef'

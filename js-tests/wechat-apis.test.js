@@ -8,7 +8,7 @@ const path = require('node:path')
 const util = require('node:util')
 const crypto = require('node:crypto')
 const { wxcrypt: WXBizDataCrypt, vectors, root } = require('./support/wxcrypt.js')
-const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'simulator.js'))
+const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'simulator.js'))
 
 const { WeChatClient, WeChatApiError } = WXBizDataCrypt
 const APP_ID = 'wx0123456789abcdef'

@@ -9,7 +9,8 @@
 //   GET|POST /wechat/push                       -> message push (wxcrypt/koa)
 //
 // session_key never leaves the server. Every failure is answered with the same small body
-// `{ errcode, errmsg }`; the cause (wxcrypt's diagnose(), WeChat's hint) goes to the server log only.
+// `{ errcode, errmsg }` (wxcrypt/client's httpAnswer for wxcrypt's own errors); the cause (wxcrypt's
+// diagnose(), WeChat's hint) goes to the server log only.
 // Sessions and the access token live in `store` (in memory by default; wxcrypt/redis's store to run
 // several processes): a session store that does not answer gives 503, never a hang.
 const Koa = require('koa')
@@ -18,9 +19,9 @@ const { bodyParser } = require('@koa/bodyparser')
 const WXBizDataCrypt = require('wxcrypt')
 const wechatPush = require('wxcrypt/koa')
 
-const { createMemoryStore, createSessionStore, StoreError } = require('wxcrypt/client')
+const { createMemoryStore, createSessionStore, httpAnswer, StoreError } = require('wxcrypt/client')
 
-const { WeChatClient, WeChatApiError } = WXBizDataCrypt
+const { WeChatClient, WeChatApiError, WXCryptError } = WXBizDataCrypt
 
 /** An answer to the client: `status` and the uniform `{ errcode, errmsg }` body. */
 class PublicError extends Error {
@@ -33,25 +34,6 @@ class PublicError extends Error {
 
 const UNAUTHORIZED = () => new PublicError(401, 40101, 'invalid or missing session token')
 const BAD_REQUEST = (what) => new PublicError(400, 40035, `invalid ${what}`)
-const DECRYPT_FAILED = (errcode = -41003) => new PublicError(400, errcode, 'decrypt failed')
-
-/** What the client sees when a WeChat API call fails. */
-function fromWeChat(err) {
-  switch (err.errcode) {
-    case 40029:
-    case 40163:
-      return new PublicError(400, 40029, 'invalid code')
-    case 40226:
-      return new PublicError(403, 40226, 'user blocked by wechat')
-    case 45011:
-      return new PublicError(429, 45011, 'rate limited, retry later')
-    case -1:
-      return new PublicError(503, -1, 'wechat busy, retry later')
-    default:
-      // Configuration errors (40013 appid, 40125 secret) and network failures are ours, not the user's.
-      return new PublicError(502, -1, 'wechat api unavailable')
-  }
-}
 
 function defaultLogger() {
   return {
@@ -86,29 +68,21 @@ function createApp({ wechat, push, logger = defaultLogger(), store = createMemor
     log: (entry) => (entry.level === 'warn' ? logger.warn(entry) : logger.info(entry)),
   })
 
-  /** Logs why a decryption failed: diagnose()'s cause when this wxcrypt has it, else the errcode. */
-  function logDecryptFailure(route, pc, err, encryptedData, iv, openid) {
-    const entry = { event: 'decrypt_failed', route, openid, errcode: err.errcode }
-    if (typeof pc.diagnose === 'function') {
-      try {
-        const d = pc.diagnose(encryptedData, iv)
-        entry.cause = d.cause
-        entry.hint = d.hint
-      } catch {
-        // An older backend without diagnose: the errcode is all we have.
-      }
-    }
-    logger.warn(entry)
-  }
-
+  /**
+   * The session's data. The data has no MAC: identity comes from jscode2session, never from the
+   * payload alone, so a payload naming another user fails (expectOpenId: -41006). A failure is
+   * answered `{ errcode, errmsg: 'decrypt failed' }`; diagnose()'s cause goes to the log.
+   */
   function decrypt(route, session, encryptedData, iv) {
-    const pc = new WXBizDataCrypt(appId, session.sessionKey)
+    const pc = new WXBizDataCrypt(appId, session.sessionKey, { expectOpenId: session.openid })
     try {
-      return { pc, data: pc.decryptData(encryptedData, iv) }
+      return pc.decryptData(encryptedData, iv)
     } catch (err) {
-      if (!(err instanceof WXBizDataCrypt.WXCryptError)) throw err
-      logDecryptFailure(route, pc, err, encryptedData, iv, session.openid)
-      throw DECRYPT_FAILED(err.errcode)
+      if (err instanceof WXCryptError) {
+        const { cause, hint } = pc.diagnose(encryptedData, iv)
+        logger.warn({ event: 'decrypt_failed', route, openid: session.openid, errcode: err.errcode, cause, hint })
+      }
+      throw err
     }
   }
 
@@ -145,7 +119,7 @@ function createApp({ wechat, push, logger = defaultLogger(), store = createMemor
     const encryptedData = nonEmpty(body, 'encryptedData')
     const iv = nonEmpty(body, 'iv')
     const { openid, session_key: sessionKey, unionid } = await client.code2Session(code)
-    const { data } = decrypt('/token', { openid, sessionKey }, encryptedData, iv)
+    const data = decrypt('/token', { openid, sessionKey }, encryptedData, iv)
     const token = await sessions.create({ openid, sessionKey, unionid })
     logger.info({ event: 'login', route: '/token', openid })
     ctx.body = { token, openid, phoneNumber: data.phoneNumber, purePhoneNumber: data.purePhoneNumber, countryCode: data.countryCode }
@@ -162,7 +136,7 @@ function createApp({ wechat, push, logger = defaultLogger(), store = createMemor
     }
     const encryptedData = nonEmpty(body, 'encryptedData')
     const iv = nonEmpty(body, 'iv')
-    const { data } = decrypt('/phone', session, encryptedData, iv)
+    const data = decrypt('/phone', session, encryptedData, iv)
     ctx.body = { phoneNumber: data.phoneNumber, purePhoneNumber: data.purePhoneNumber, countryCode: data.countryCode }
   })
 
@@ -178,13 +152,7 @@ function createApp({ wechat, push, logger = defaultLogger(), store = createMemor
       logger.warn({ event: 'signature_mismatch', route: '/user', openid: session.openid })
       throw new PublicError(400, -40001, 'signature mismatch')
     }
-    const { data } = decrypt('/user', session, encryptedData, iv)
-    // The data has no MAC: identity comes from jscode2session, never from the payload alone.
-    if (data.openId !== undefined && data.openId !== session.openid) {
-      logger.warn({ event: 'decrypt_failed', route: '/user', openid: session.openid, errcode: -41003, cause: 'openid_mismatch' })
-      throw DECRYPT_FAILED()
-    }
-    const { watermark, ...user } = data
+    const { watermark, ...user } = decrypt('/user', session, encryptedData, iv)
     ctx.body = { user }
   })
 
@@ -202,23 +170,24 @@ function createApp({ wechat, push, logger = defaultLogger(), store = createMemor
     try {
       await next()
     } catch (err) {
-      let out = err
       if (err instanceof WeChatApiError) {
         logger.warn({ event: 'wechat_api_error', route: ctx.path, api: err.api, errcode: err.errcode, code: err.code, hint: err.hint })
-        out = fromWeChat(err)
       } else if (err instanceof StoreError) {
         logger.warn({ event: 'session_store_unavailable', route: ctx.path, code: err.code, op: err.op })
-        out = new PublicError(503, -1, 'session store unavailable, retry later')
-      } else if (!(err instanceof PublicError)) {
-        if (err.status >= 400 && err.status < 500 && err.expose) {
-          out = new PublicError(err.status, 40035, 'invalid request body') // body parser errors
+      }
+      // wxcrypt's errors (decryption, WeChat API, store) answer as wxcrypt/client maps them.
+      let out = httpAnswer(err)
+      if (out === null) {
+        if (err instanceof PublicError) out = { status: err.status, body: { errcode: err.errcode, errmsg: err.message } }
+        else if (err.status >= 400 && err.status < 500 && err.expose) {
+          out = { status: err.status, body: { errcode: 40035, errmsg: 'invalid request body' } } // body parser errors
         } else {
           logger.error({ event: 'internal_error', route: ctx.path, message: err.message })
-          out = new PublicError(500, -1, 'internal error')
+          out = { status: 500, body: { errcode: -1, errmsg: 'internal error' } }
         }
       }
       ctx.status = out.status
-      ctx.body = { errcode: out.errcode, errmsg: out.message }
+      ctx.body = out.body
     }
   })
   app.use(router.routes())

@@ -126,7 +126,7 @@ test('publish every package to Verdaccio; npm install picks exactly the platform
 
   // This host, no flags: the platform npm sees here, loaded and used.
   const { app, got } = installIn('host', [])
-  const host = require('../../npm/wxcrypt/lib/native.js').platformKey()
+  const host = require('../../npm/wxcrypt/lib/crypto/native.js').platformKey()
   assert.deepEqual(got, ['wxcrypt', `wxcrypt-${host}`])
   const check = `
     const wx = require('wxcrypt')

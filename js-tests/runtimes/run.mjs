@@ -30,7 +30,7 @@ function fail(message) {
   process.exit(2)
 }
 
-for (const f of ['wasm/wxcrypt_wasm_bg.wasm', 'wasm/wxcrypt_wasm.mjs', 'wasm/wxcrypt_wasm.cjs', 'wasm/wxcrypt_wasm_inline.mjs', 'lib/api.mjs']) {
+for (const f of ['wasm/wxcrypt_wasm_bg.wasm', 'wasm/wxcrypt_wasm.mjs', 'wasm/wxcrypt_wasm.cjs', 'wasm/wxcrypt_wasm_inline.mjs', 'lib/crypto/api.mjs']) {
   if (!existsSync(join(pkgDir, f))) fail(`npm/wxcrypt/${f} is missing: run \`bash scripts/build-wasm.sh\` first`)
 }
 if (!readdirSync(pkgDir).some((f) => f.endsWith('.node'))) fail('npm/wxcrypt has no .node file: build the native addon first (bash scripts/setup.sh)')

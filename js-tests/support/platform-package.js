@@ -5,7 +5,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const { execFileSync } = require('node:child_process')
-const { platformKey } = require('../../npm/wxcrypt/lib/native.js')
+const { platformKey } = require('../../npm/wxcrypt/lib/crypto/native.js')
 
 const root = path.join(__dirname, '..', '..')
 

@@ -4,8 +4,8 @@
 // { cmd: 'phones', codes } -> concurrent getPhoneNumber(); 'logs' -> the client's log entries.
 const path = require('node:path')
 const root = path.join(__dirname, '..', '..')
-const { WeChatClient } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'client.js'))
-const { createRedisStore } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'redis.js'))
+const { WeChatClient } = require(path.join(root, 'npm', 'wxcrypt', 'client.js'))
+const { createRedisStore } = require(path.join(root, 'npm', 'wxcrypt', 'redis.js'))
 
 const { APP_ID, SECRET, SIM_URL, REDIS_URL, PREFIX } = process.env
 const store = createRedisStore({ url: REDIS_URL, prefix: PREFIX, timeoutMs: 1000 })

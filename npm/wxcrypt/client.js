@@ -1,4 +1,5 @@
 'use strict'
-// `require('wxcrypt/client')` for resolvers that do not read package.json "exports" (TypeScript's
-// classic node10 resolution, older bundlers): the same module as the exports map names.
-module.exports = require('./lib/client.js')
+// wxcrypt/client: WeChatClient, its errors, the stores (memory, sessions) and httpAnswer.
+// The entry package.json "exports" names, at the package root so resolvers that do not read
+// "exports" (TypeScript's node10 resolution, older bundlers) find it and client.d.ts beside it.
+module.exports = require('./lib/client/node.js')

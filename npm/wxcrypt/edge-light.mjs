@@ -5,5 +5,5 @@ import { initSync } from './wasm/wxcrypt_wasm.mjs'
 
 initSync({ module: wasmModule })
 
-export * from './lib/wasm-api.mjs'
-export { default } from './lib/wasm-api.mjs'
+export * from './lib/crypto/wasm-api.mjs'
+export { default } from './lib/crypto/wasm-api.mjs'

@@ -1,4 +1,5 @@
 'use strict'
-// `require('wxcrypt/express')` for resolvers that do not read package.json "exports" (TypeScript's
-// classic node10 resolution, older bundlers): the same module as the exports map names.
-module.exports = require('./middleware/express.js')
+// wxcrypt/express: the Express / Connect middleware of a message-push endpoint.
+// The entry package.json "exports" names, at the package root so resolvers that do not read
+// "exports" (TypeScript's node10 resolution, older bundlers) find it and express.d.ts beside it.
+module.exports = require('./lib/push/express.js')

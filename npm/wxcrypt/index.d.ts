@@ -52,7 +52,7 @@ declare class WXBizDataCrypt {
 
 
 import Self = WXBizDataCrypt
-import Client = require('./lib/client')
+import Client = require('./client')
 
 /** Everything else the package exports, beside the class. */
 declare namespace WXBizDataCrypt {

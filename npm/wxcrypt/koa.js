@@ -1,4 +1,5 @@
 'use strict'
-// `require('wxcrypt/koa')` for resolvers that do not read package.json "exports" (TypeScript's
-// classic node10 resolution, older bundlers): the same module as the exports map names.
-module.exports = require('./middleware/koa.js')
+// wxcrypt/koa: the Koa middleware of a message-push endpoint.
+// The entry package.json "exports" names, at the package root so resolvers that do not read
+// "exports" (TypeScript's node10 resolution, older bundlers) find it and koa.d.ts beside it.
+module.exports = require('./lib/push/koa.js')

@@ -1,2 +1,66 @@
-export * from './lib/simulator'
-export { default } from './lib/simulator'
+import type { Server } from 'node:http'
+
+/** Options of {@link createSimulator}. */
+export interface SimulatorOptions {
+  /** The only appid it accepts (40013 otherwise). */
+  appId: string
+  /** The appsecret it accepts (40125 otherwise). */
+  secret: string
+  /** Default 0: a free port. It listens on 127.0.0.1 only. */
+  port?: number
+  /** Access token lifetime in seconds, default 7200. */
+  expiresIn?: number
+  /** Clock in milliseconds, default `Date.now`; tests move it to expire codes and tokens. */
+  now?: () => number
+}
+
+/** What the mini program gets from getUserInfo & co. */
+export interface SimulatedUserData {
+  encryptedData: string
+  iv: string
+  /** `JSON.stringify(data)` (without the watermark). */
+  rawData: string
+  /** `sha1(rawData + session_key)`. */
+  signature: string
+}
+
+/** Request counters. `tokenRequests` counts `/cgi-bin/token` and `/cgi-bin/stable_token`. */
+export interface SimulatorStats {
+  requests: number
+  jscode2session: number
+  tokenRequests: number
+  phoneNumberRequests: number
+  checkSessionRequests: number
+  checkEncryptedRequests: number
+  resetSessionKeyRequests: number
+  encryptKeyRequests: number
+  /** Answers with a non-zero errcode. */
+  errors: number
+}
+
+export interface Simulator {
+  /** e.g. `http://127.0.0.1:54321`: the `baseUrl` for WeChatClient. */
+  readonly url: string
+  readonly appId: string
+  readonly server: Server
+  /** `wx.login()`: a single-use code (5 minutes) and a new session_key for the user. */
+  login(options?: { openid?: string; unionid?: string }): { code: string; openid: string }
+  /** `data` + watermark, AES-128-CBC under the user's current session_key, random iv, signed rawData. */
+  userData(openid: string, data: object): SimulatedUserData
+  /** A code for getuserphonenumber: `'13800138000'` (+86) or `'+1 2025550123'`. */
+  phoneNumberCode(openid: string, phoneNumber: string): string
+  /** The user's current session_key (tests only: the mini program never sees it). */
+  sessionKey(openid: string): string
+  /** The next `times` calls to `api` (e.g. '/sns/jscode2session') answer `errcode` (default -1, busy). */
+  failNext(api: string, errcode?: number, times?: number, errmsg?: string): void
+  /** Invalidates every access token issued so far (the next call gets 40001). */
+  revokeTokens(): void
+  stats(): SimulatorStats
+  close(): Promise<void>
+}
+
+/** Starts a WeChat API simulator on 127.0.0.1. */
+export function createSimulator(options: SimulatorOptions): Promise<Simulator>
+export default createSimulator
+/** Parses a phone number the way the simulator fills `phone_info`. */
+export function phoneInfo(phoneNumber: string): { phoneNumber: string; purePhoneNumber: string; countryCode: number }

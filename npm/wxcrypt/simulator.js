@@ -1,6 +1,8 @@
 'use strict'
-// `require('wxcrypt/simulator')` for resolvers that do not read package.json "exports" (TypeScript's
-// classic node10 resolution, older bundlers): the same module as the exports map names.
-const { createSimulator, phoneInfo } = require('./lib/simulator.js')
+// wxcrypt/simulator: a local WeChat API simulator for tests and demos.
+// The entry package.json "exports" names, at the package root so resolvers that do not read
+// "exports" (TypeScript's node10 resolution, older bundlers) find it and simulator.d.ts beside it.
+// Listed, not passed through: type checkers (attw) read the default export from this file.
+const { createSimulator, phoneInfo } = require('./lib/simulator/simulator.js')
 module.exports = { createSimulator, phoneInfo }
 module.exports.default = createSimulator

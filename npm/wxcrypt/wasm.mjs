@@ -7,5 +7,5 @@ import { initSync } from './wasm/wxcrypt_wasm.mjs'
 const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
 initSync({ module: await WebAssembly.compile(bytes) })
 
-export * from './lib/wasm-api.mjs'
-export { default } from './lib/wasm-api.mjs'
+export * from './lib/crypto/wasm-api.mjs'
+export { default } from './lib/crypto/wasm-api.mjs'

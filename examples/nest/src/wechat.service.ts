@@ -1,7 +1,7 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common'
 import WXBizDataCrypt = require('wxcrypt')
 import { WeChatClient, WeChatApiError, WXCryptError, type PhoneNumber, type UserInfo } from 'wxcrypt'
-import { createSessionStore, StoreError, type Session, type SessionStore, type Store } from 'wxcrypt/client'
+import { createSessionStore, httpAnswer, StoreError, type Session, type SessionStore, type Store } from 'wxcrypt/client'
 
 export const WECHAT_OPTIONS = 'WECHAT_OPTIONS'
 export const LOGGER = 'WXCRYPT_DEMO_LOGGER'
@@ -23,6 +23,12 @@ export interface DemoLogger {
 /** The uniform error answer: `{ errcode, errmsg }`. */
 export function fail(status: number, errcode: number, errmsg: string): HttpException {
   return new HttpException({ errcode, errmsg }, status)
+}
+
+/** wxcrypt's errors (decryption, WeChat API, store) as wxcrypt/client maps them; any other as it is. */
+function answer(err: unknown): unknown {
+  const a = httpAnswer(err)
+  return a ? new HttpException(a.body, a.status) : err
 }
 
 @Injectable()
@@ -48,9 +54,9 @@ export class WechatService {
   }
 
   /** A store that does not answer: 503 to the client, the cause in the log. */
-  private storeDown(route: string, err: StoreError): HttpException {
+  private storeDown(route: string, err: StoreError): unknown {
     this.logger.warn({ event: 'session_store_unavailable', route, code: err.code, op: err.op })
-    return fail(503, -1, 'session store unavailable, retry later')
+    return answer(err)
   }
 
   async login(code: unknown): Promise<{ token: string; openid: string }> {
@@ -63,13 +69,8 @@ export class WechatService {
       return { token, openid }
     } catch (err) {
       if (err instanceof StoreError) throw this.storeDown('/login', err)
-      if (!(err instanceof WeChatApiError)) throw err
-      this.logger.warn({ event: 'wechat_api_error', api: err.api, errcode: err.errcode, hint: err.hint })
-      if (err.errcode === 40029 || err.errcode === 40163) throw fail(400, 40029, 'invalid code')
-      if (err.errcode === 45011) throw fail(429, 45011, 'rate limited, retry later')
-      if (err.errcode === 40226) throw fail(403, 40226, 'user blocked by wechat')
-      if (err.errcode === -1) throw fail(503, -1, 'wechat busy, retry later')
-      throw fail(502, -1, 'wechat api unavailable')
+      if (err instanceof WeChatApiError) this.logger.warn({ event: 'wechat_api_error', api: err.api, errcode: err.errcode, hint: err.hint })
+      throw answer(err)
     }
   }
 
@@ -89,24 +90,17 @@ export class WechatService {
 
   private decrypt<T extends object>(route: string, s: Session, encryptedData: unknown, iv: unknown): T {
     if (typeof encryptedData !== 'string' || typeof iv !== 'string') throw fail(400, 40035, 'invalid encryptedData or iv')
-    const pc = new WXBizDataCrypt(this.options.appId, s.sessionKey)
+    // Identity comes from jscode2session, never from the (MAC-less) payload alone: a payload naming
+    // another user fails (expectOpenId: -41006) like any other decryption failure.
+    const pc = new WXBizDataCrypt(this.options.appId, s.sessionKey, { expectOpenId: s.openid })
     try {
       return pc.decryptData<T>(encryptedData, iv)
     } catch (err) {
-      if (!(err instanceof WXCryptError)) throw err
-      const entry: Record<string, unknown> = { event: 'decrypt_failed', route, openid: s.openid, errcode: err.errcode }
-      const diagnose = (pc as unknown as { diagnose?: (e: string, i: string) => { cause: string; hint: string } }).diagnose
-      if (typeof diagnose === 'function') {
-        try {
-          const d = diagnose.call(pc, encryptedData, iv)
-          entry.cause = d.cause
-          entry.hint = d.hint
-        } catch {
-          // an older backend without diagnose
-        }
+      if (err instanceof WXCryptError) {
+        const { cause, hint } = pc.diagnose(encryptedData, iv)
+        this.logger.warn({ event: 'decrypt_failed', route, openid: s.openid, errcode: err.errcode, cause, hint })
       }
-      this.logger.warn(entry)
-      throw fail(400, err.errcode, 'decrypt failed')
+      throw answer(err)
     }
   }
 
@@ -122,11 +116,6 @@ export class WechatService {
       throw fail(400, -40001, 'signature mismatch')
     }
     const { watermark, ...user } = this.decrypt<UserInfo>('/user', s, body.encryptedData, body.iv)
-    // Identity comes from jscode2session, never from the (MAC-less) payload alone.
-    if (user.openId !== undefined && user.openId !== s.openid) {
-      this.logger.warn({ event: 'decrypt_failed', route: '/user', openid: s.openid, errcode: -41003, cause: 'openid_mismatch' })
-      throw fail(400, -41003, 'decrypt failed')
-    }
     return { user }
   }
 }

@@ -1,6 +1,6 @@
 'use strict'
-// Reads a Node request stream, shared by the push middlewares (lib/push.js) and the simulator
-// (lib/simulator.js). Node only; loads no backend.
+// Reads a Node request stream, shared by the push middlewares (lib/push/push.js) and the simulator
+// (lib/simulator/simulator.js). Node only; loads no backend.
 
 /** Reads a request stream as UTF-8, up to `limit` bytes (beyond it: an error with status 413). */
 function readBody(stream, limit) {

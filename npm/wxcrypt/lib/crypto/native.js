@@ -47,7 +47,7 @@ function loadNative() {
     throw new Error(`wxcrypt: no prebuilt native addon for ${process.platform}-${process.arch}`)
   }
   const tried = []
-  const local = path.join(__dirname, '..', `wxcrypt.${key}.node`)
+  const local = path.join(__dirname, '..', '..', `wxcrypt.${key}.node`)
   if (fs.existsSync(local)) {
     try {
       return require(local)
@@ -58,7 +58,7 @@ function loadNative() {
   const pkg = `wxcrypt-${key}`
   try {
     const { version } = require(`${pkg}/package.json`)
-    const ours = require('../package.json').version
+    const ours = require('../../package.json').version
     if (version !== ours) throw new Error(`version ${version} installed, wxcrypt is ${ours}: reinstall wxcrypt`)
     return require(pkg)
   } catch (e) {

@@ -1,7 +1,7 @@
 'use strict'
 // Express / Connect middleware for a mini program's message-push endpoint.
 const { URL } = require('node:url')
-const { createPushHandler } = require('../lib/push.js')
+const { createPushHandler } = require('./push.js')
 
 function queryOf(req) {
   if (req.query && typeof req.query === 'object') return req.query

@@ -5,6 +5,7 @@
 // `message` is the core's description. This file only checks argument types, reads those fields,
 // and lets the host's JSON.parse build the result object: all crypto lives in Rust, and every
 // table and constant of the policy comes from the core (`binding.policy()`).
+const { describe, invalidType, invalidValue, outOfRange, str, secret, strOrNum } = require('../args.js')
 
 /**
  * The one error decryption throws. For open data `message` is always 'Illegal Buffer' (what code
@@ -21,47 +22,6 @@ class WXCryptError extends Error {
   }
 }
 Object.defineProperty(WXCryptError.prototype, 'name', { value: 'WXCryptError', writable: true, configurable: true })
-
-function describe(value) {
-  if (value === null) return 'null'
-  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`
-  if (typeof value === 'object') {
-    const ctor = value.constructor && value.constructor.name
-    return ctor ? `an instance of ${ctor}` : 'an object'
-  }
-  if (typeof value === 'symbol' || typeof value === 'bigint') return `type ${typeof value}`
-  let shown = String(value)
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`
-  return `type ${typeof value} (${typeof value === 'string' ? JSON.stringify(shown) : shown})`
-}
-
-function invalidType(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`)
-  err.code = 'ERR_INVALID_ARG_TYPE'
-  return err
-}
-
-function str(name, value) {
-  if (typeof value !== 'string') throw invalidType(name, 'of type string', value)
-  return value
-}
-
-// Secrets are named but never shown: a wrong type for a key reports only its type.
-function secret(name, value) {
-  if (typeof value !== 'string') {
-    const err = new TypeError(`The "${name}" argument must be of type string. Received type ${value === null ? 'null' : typeof value}`)
-    err.code = 'ERR_INVALID_ARG_TYPE'
-    throw err
-  }
-  return value
-}
-
-// Timestamps and nonces arrive as strings from a query string, or as numbers from JSON.
-function strOrNum(name, value) {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  throw invalidType(name, 'a string or a finite number', value)
-}
 
 /**
  * What the core tells the JS layer once, when the package loads (wxcrypt::host::policy): the
@@ -157,11 +117,7 @@ function createApi(binding, backend) {
         const { maxAgeSeconds, expectOpenId } = options
         if (maxAgeSeconds !== undefined) {
           if (typeof maxAgeSeconds !== 'number') throw invalidType('options.maxAgeSeconds', 'of type number', maxAgeSeconds)
-          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= maxAgeSecondsLimit)) {
-            const err = new RangeError(`The value of "options.maxAgeSeconds" is out of range. It must be >= 0 and <= 2^32. Received ${maxAgeSeconds}`)
-            err.code = 'ERR_OUT_OF_RANGE'
-            throw err
-          }
+          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= maxAgeSecondsLimit)) throw outOfRange('options.maxAgeSeconds', '>= 0 and <= 2^32', maxAgeSeconds)
           this.#maxAge = Math.floor(maxAgeSeconds) // whole seconds, as the core's DecryptOptions
         }
         if (expectOpenId !== undefined) this.#openId = str('options.expectOpenId', expectOpenId)
@@ -275,16 +231,10 @@ function createApi(binding, backend) {
       const ts = timestamp === undefined ? nowSeconds() : strOrNum('timestamp', timestamp)
       const n = nonce === undefined ? randomNonce() : strOrNum('nonce', nonce)
       if (format !== 'json' && format !== 'xml' && format !== 'wecom-json') {
-        const err = new TypeError(`The "format" argument must be 'json', 'xml' or 'wecom-json'. Received ${describe(format)}`)
-        err.code = 'ERR_INVALID_ARG_VALUE'
-        throw err
+        throw invalidValue(`The "format" argument must be 'json', 'xml' or 'wecom-json'. Received ${describe(format)}`)
       }
       const random = options && options.random !== undefined ? str('options.random', options.random) : undefined
-      if (random !== undefined && !/^[\x20-\x7e]{16}$/.test(random)) {
-        const err = new TypeError('The "options.random" argument must be 16 printable ASCII characters')
-        err.code = 'ERR_INVALID_ARG_VALUE'
-        throw err
-      }
+      if (random !== undefined && !/^[\x20-\x7e]{16}$/.test(random)) throw invalidValue('The "options.random" argument must be 16 printable ASCII characters')
       return call(() => this.#crypt.encrypt(reply, ts, n, format, random))
     }
 
@@ -329,4 +279,4 @@ function createApi(binding, backend) {
   return api
 }
 
-module.exports = { createApi }
+module.exports = { createApi, WXCryptError }

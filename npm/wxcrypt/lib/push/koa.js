@@ -1,6 +1,6 @@
 'use strict'
 // Koa middleware for a mini program's message-push endpoint (GET verification, POST decryption).
-const { createPushHandler } = require('../lib/push.js')
+const { createPushHandler } = require('./push.js')
 
 /**
  * `app.use(wechatPush({ token, encodingAESKey, appId }))`, or on a route. On a verified POST,

@@ -6,7 +6,7 @@
 // encryptedData + iv + rawData + signature, phone-number codes) that a test drives.
 const http = require('node:http')
 const crypto = require('node:crypto')
-const { readBody } = require('./read-body.js')
+const { readBody } = require('../read-body.js')
 
 const CODE_TTL_MS = 5 * 60 * 1000
 const OLD_TOKEN_GRACE_MS = 5 * 60 * 1000

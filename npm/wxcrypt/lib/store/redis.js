@@ -7,18 +7,15 @@
 // Every call is bounded in time. node-redis queues commands while it is disconnected and would
 // answer them whenever Redis comes back; here a call on a disconnected client fails at once
 // (disableOfflineQueue) and any call is raced against `timeoutMs`, so a request never hangs on a
-// dead or stopped Redis. Reconnection goes on in the background with a capped backoff.
-const { StoreError } = require('./client.js')
+// dead or stopped Redis. Reconnection goes on in the background with a capped backoff. That race
+// is the only timeout on these calls: the store marks itself SELF_BOUNDED, so createSessionStore
+// and WeChatClient do not add a second one.
+const { positiveMs } = require('../args.js')
+const { SELF_BOUNDED, boundStoreCall } = require('./call.js')
+const { StoreError } = require('./errors.js')
 
 // Compare-and-delete, atomic in Redis: the lock's owner token or the failed access token.
 const DELETE_IF_EQUALS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end"
-
-function positive(name, value) {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new TypeError(`createRedisStore: ${name} must be a positive number of milliseconds`)
-  }
-  return value
-}
 
 /**
  * @param {object} options
@@ -34,9 +31,9 @@ function createRedisStore(options) {
   if (!options || typeof options !== 'object') throw new TypeError('createRedisStore needs { url } or { client }')
   const { url, client: given, prefix = 'wxcrypt:', timeoutMs = 1000, maxReconnectDelayMs = 1000 } = options
   const connectTimeoutMs = options.connectTimeoutMs ?? timeoutMs
-  positive('timeoutMs', timeoutMs)
-  positive('connectTimeoutMs', connectTimeoutMs)
-  positive('maxReconnectDelayMs', maxReconnectDelayMs)
+  positiveMs('createRedisStore', 'timeoutMs', timeoutMs)
+  positiveMs('createRedisStore', 'connectTimeoutMs', connectTimeoutMs)
+  positiveMs('createRedisStore', 'maxReconnectDelayMs', maxReconnectDelayMs)
   if (typeof prefix !== 'string') throw new TypeError('createRedisStore: prefix must be a string')
   if ((url === undefined) === (given === undefined)) throw new TypeError('createRedisStore needs exactly one of url and client')
 
@@ -51,9 +48,8 @@ function createRedisStore(options) {
     if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new TypeError('createRedisStore: url must be a redis:// or rediss:// URL')
     let redis
     try {
-      // A non-literal name keeps bundlers from pulling the optional peer into edge bundles.
-      const name = 'redis'
-      redis = require(name)
+      // The optional peer, loaded only when the store makes its own client (not with `client`).
+      redis = require('redis')
     } catch {
       throw new Error('wxcrypt/redis needs the `redis` package (node-redis): npm install redis')
     }
@@ -82,25 +78,21 @@ function createRedisStore(options) {
   }
 
   /** One command, bounded by timeoutMs from the call (waiting for the first connection included). */
+  // TypeErrors (a bad key or value) reach the caller as they are; any other failure is a
+  // StoreError carrying the error's code or name only (node-redis messages can carry the address).
   function run(op, build) {
-    let timer
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new StoreError(op, 'ESTORE_TIMEOUT', String(timeoutMs))), timeoutMs)
-    })
-    const call = (async () => {
-      const args = build() // throws TypeErrors before anything is sent
-      if (firstAttempt) await firstAttempt
-      // A client given to us may queue offline: refuse instead.
-      if (client.isReady === false) throw new StoreError(op, 'ESTORE_UNAVAILABLE', 'not connected')
-      return client.sendCommand(args)
-    })()
-    return Promise.race([call, timeout])
-      .catch((err) => {
-        if (err instanceof StoreError || err instanceof TypeError) throw err
-        // The error's name only: node-redis messages can carry the server address.
-        throw new StoreError(op, 'ESTORE_UNAVAILABLE', (err && (err.code || err.name)) || 'failed')
-      })
-      .finally(() => clearTimeout(timer))
+    return boundStoreCall(
+      op,
+      timeoutMs,
+      async () => {
+        const args = build() // throws TypeErrors before anything is sent
+        if (firstAttempt) await firstAttempt
+        // A client given to us may queue offline: refuse instead.
+        if (client.isReady === false) throw new StoreError(op, 'ESTORE_UNAVAILABLE', 'not connected')
+        return client.sendCommand(args)
+      },
+      true,
+    )
   }
 
   const json = (value) => {
@@ -111,6 +103,7 @@ function createRedisStore(options) {
   const px = (ttlMs) => (ttlMs > 0 ? ['PX', String(Math.max(1, Math.ceil(ttlMs)))] : [])
 
   return {
+    [SELF_BOUNDED]: true,
     /** The node-redis client (for other uses of the same connection). */
     client,
     prefix,

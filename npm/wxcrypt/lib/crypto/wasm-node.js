@@ -4,7 +4,7 @@
 const path = require('node:path')
 
 function loadWasm() {
-  return require(path.join(__dirname, '..', 'wasm', 'wxcrypt_wasm.cjs'))
+  return require(path.join(__dirname, '..', '..', 'wasm', 'wxcrypt_wasm.cjs'))
 }
 
 module.exports = { loadWasm }

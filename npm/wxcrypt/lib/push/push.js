@@ -1,8 +1,8 @@
 'use strict'
 // Framework-agnostic core of the message-push middlewares (wxcrypt/koa, wxcrypt/express):
 // URL signature check, safe-mode decryption, plain-mode pass-through, and reply encryption.
-const wxcrypt = require('../index.js')
-const { readBody } = require('./read-body.js')
+const { WXBizMsgCrypt, WXCryptError, verifyUrlSignature } = require('../crypto/node.js')
+const { readBody } = require('../read-body.js')
 
 const MAX_BODY = 1024 * 1024
 
@@ -29,7 +29,7 @@ function createPushHandler(options) {
   if (!options || typeof options !== 'object') throw new TypeError('options must be an object')
   const { token, encodingAESKey, appId, maxBodyBytes = MAX_BODY } = options
   if (typeof token !== 'string' || token === '') throw new TypeError('options.token must be a non-empty string')
-  const crypt = encodingAESKey === undefined ? null : new wxcrypt.WXBizMsgCrypt(token, encodingAESKey, String(appId))
+  const crypt = encodingAESKey === undefined ? null : new WXBizMsgCrypt(token, encodingAESKey, String(appId))
 
   /**
    * Handles one request. `req` gives `method`, `query` (parsed), `body` (already parsed, or
@@ -43,7 +43,7 @@ function createPushHandler(options) {
     if (typeof timestamp !== 'string' || typeof nonce !== 'string' || typeof signature !== 'string') {
       return { status: 401, text: 'missing signature' }
     }
-    if (!wxcrypt.verifyUrlSignature(token, timestamp, nonce, signature)) {
+    if (!verifyUrlSignature(token, timestamp, nonce, signature)) {
       return { status: 401, text: 'invalid signature' }
     }
     if (method === 'GET') {
@@ -67,7 +67,7 @@ function createPushHandler(options) {
       try {
         text = crypt.decryptMsg(msgSignature, timestamp, nonce, raw)
       } catch (err) {
-        if (err instanceof wxcrypt.WXCryptError) {
+        if (err instanceof WXCryptError) {
           return { status: err.errcode === -40001 ? 401 : 400, text: 'invalid message', error: err }
         }
         throw err
