@@ -4,25 +4,13 @@
 // the same key order at every level, or the same errcode.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const crypto = require('node:crypto')
 const util = require('node:util')
 const { wxcrypt, vectors } = require('./support/wxcrypt.js')
 const { referenceDecrypt, outcome, encrypt } = require('./support/reference.js')
 
 const CASES = Number(process.env.PARITY_CASES || 6000)
 
-// A small seeded PRNG (xorshift32) so a failing case can be replayed with PARITY_SEED.
-const seed = Number(process.env.PARITY_SEED || crypto.randomInt(1, 2 ** 31))
-let state = seed
-function rand() {
-  state ^= state << 13
-  state ^= state >>> 17
-  state ^= state << 5
-  return (state >>> 0) / 2 ** 32
-}
-const int = (n) => Math.floor(rand() * n)
-const pick = (xs) => xs[int(xs.length)]
-const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(256)))
+const { seed, rand, int, pick, bytes } = require('./support/prng.js').seeded('PARITY_SEED')
 
 const TEXT = ['微信用户', '广州', '😀🎉', 'Band', 'a"b', 'back\\slash', 'tab\there', 'line\nbreak', '\u0000', '\u2028', 'é', '\ud83d\ude00', 'x'.repeat(40), '']
 const KEYS = ['openId', 'nickName', 'gender', '__proto__', 'constructor', '1', '0', '10', '-1', 'a b', '键', '', 'toString', 'watermark_', 'phoneNumber']

@@ -8,7 +8,6 @@
 //   path (DataCrypt::decrypt_data_with, which diagnose runs) decide the same for every input.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const crypto = require('node:crypto')
 const fs = require('node:fs')
 const path = require('node:path')
 const { wxcrypt, root } = require('./support/wxcrypt.js')
@@ -54,17 +53,7 @@ test('every error crosses as fields: code (the name), errcode (the number), mess
 // -- decryptData's errcode equals diagnose()'s, on random and mutated inputs
 
 const CASES = Number(process.env.POLICY_CASES || 3000)
-const seed = Number(process.env.POLICY_SEED || crypto.randomInt(1, 2 ** 31))
-let state = seed
-function rand() {
-  state ^= state << 13
-  state ^= state >>> 17
-  state ^= state << 5
-  return (state >>> 0) / 2 ** 32
-}
-const int = (n) => Math.floor(rand() * n)
-const pick = (xs) => xs[int(xs.length)]
-const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(256)))
+const { seed, rand, int, pick, bytes } = require('./support/prng.js').seeded('POLICY_SEED')
 
 // Ages (seconds before now; negative: in the future) on and around every boundary the options
 // below draw (60 s of future skew; maxAgeSeconds 60, 299.9, 300, 3600). The clock is frozen
