@@ -30,6 +30,14 @@ test('ErrorCode is the core table, and index.d.ts declares exactly it', () => {
   assert.deepEqual(Object.entries(declaredErrorCodes('index.d.ts')), Object.entries(wxcrypt.ErrorCode))
 })
 
+test('the generated policy.js is the running backend\'s policy()', () => {
+  // lib/crypto/policy.js is written at build time from the wasm build; each backend must agree.
+  const pkg = path.dirname(require.resolve(process.env.WXCRYPT_TEST_PACKAGE || path.join(root, 'npm', 'wxcrypt')))
+  const { loadBinding } = require(path.join(pkg, 'lib', 'crypto', 'backend.js'))
+  const { policy } = require(path.join(pkg, 'lib', 'crypto', 'policy.js'))
+  assert.deepEqual(policy, JSON.parse(loadBinding().binding.policy()))
+})
+
 test('every error crosses as fields: code (the name), errcode (the number), message', () => {
   const mc = () => new wxcrypt.WXBizMsgCrypt('t', 'short', 'wx1')
   assert.throws(mc, (e) => e instanceof wxcrypt.WXCryptError && e.code === 'WXBizMsgCrypt_IllegalAesKey' && e.errcode === -40004 && e.message === 'EncodingAESKey must be 43 base64 characters')

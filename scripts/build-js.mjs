@@ -14,8 +14,14 @@
 // edge build, and a future edit of a source that breaks its twin fails the build instead of
 // shipping a broken edge build. Twins this script generated earlier that are no longer reached
 // are removed.
+//
+// First it writes lib/crypto/policy.js, the core's error table and open-data constants
+// (wxcrypt::host::policy(), read from the WebAssembly build scripts/build-wasm.sh has just made):
+// the JS layer's ErrorCode is generated from the Rust table, and is there before any backend is
+// initialised (the ESM entries initialise theirs after their imports have run).
 // Output files are gitignored build output. Run from anywhere: `node scripts/build-js.mjs`.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { relative } from 'node:path'
 
@@ -69,6 +75,29 @@ function importsOf(url) {
     .filter((u) => u.href.startsWith(lib.href))
 }
 
+function writeIfChanged(target, text) {
+  const previous = existsSync(target) ? readFileSync(target, 'utf8') : null
+  if (previous !== text) writeFileSync(target, text)
+  console.log(`build-js: ${fileURLToPath(target)} ${previous === text ? 'up to date' : 'written'}`)
+}
+
+// -- lib/crypto/policy.js from the core
+const wasmGlue = fileURLToPath(new URL('../wasm/wxcrypt_wasm.cjs', lib))
+if (!existsSync(wasmGlue)) throw new Error('build-js: npm/wxcrypt/wasm/ is missing: run scripts/build-wasm.sh')
+const policy = JSON.parse(createRequire(import.meta.url)(wasmGlue).policy())
+writeIfChanged(
+  new URL('crypto/policy.js', lib),
+  [
+    "'use strict'",
+    `${GENERATED} from wxcrypt::host::policy() (crates/wxcrypt/src/host.rs): do not edit.`,
+    '// The error table (wxcrypt::Error::ALL: name, errcode, message) and the open-data constants.',
+    `const policy = ${JSON.stringify(policy, null, 2)}`,
+    '',
+    'module.exports = { policy }',
+    '',
+  ].join('\n'),
+)
+
 const written = new Set()
 const queue = importsOf(new URL(ROOT, lib))
 while (queue.length) {
@@ -77,10 +106,8 @@ while (queue.length) {
   const source = new URL(target.href.replace(/\.mjs$/, '.js'))
   if (!existsSync(source)) throw new Error(`build-js: lib/${name(target)} is imported but lib/${name(source)} does not exist`)
   const { text, imports } = toEsm(source, readFileSync(source, 'utf8'))
-  const previous = existsSync(target) ? readFileSync(target, 'utf8') : null
-  if (previous !== text) writeFileSync(target, text)
+  writeIfChanged(target, text)
   written.add(target.href)
-  console.log(`build-js: ${fileURLToPath(target)} ${previous === text ? 'up to date' : 'written'}`)
   queue.push(...imports)
 }
 

@@ -4,8 +4,10 @@
 // or a boolean out, failures thrown as an Error whose `code` is the official name and whose
 // `message` is the core's description. This file only checks argument types, reads those fields,
 // and lets the host's JSON.parse build the result object: all crypto lives in Rust, and every
-// table and constant of the policy comes from the core (`binding.policy()`).
+// table and constant of the policy comes from the core (policy.js, generated from the core's
+// `wxcrypt::host::policy()` at build time).
 const { describe, invalidType, invalidValue, outOfRange, str, secret, strOrNum } = require('../args.js')
+const { policy } = require('./policy.js')
 
 /**
  * The one error decryption throws. For open data `message` is always 'Illegal Buffer' (what code
@@ -23,22 +25,12 @@ class WXCryptError extends Error {
 }
 Object.defineProperty(WXCryptError.prototype, 'name', { value: 'WXCryptError', writable: true, configurable: true })
 
-/**
- * What the core tells the JS layer once, when the package loads (wxcrypt::host::policy): the
- * error table (`ErrorCode`, in the core's order) and the open-data constants.
- */
-function readPolicy(binding) {
-  const policy = JSON.parse(binding.policy())
-  const byName = new Map(policy.errors.map((e) => [e.name, e]))
-  return {
-    ErrorCode: Object.freeze(Object.fromEntries(policy.errors.map((e) => [e.name, e.errcode]))),
-    byName,
-    // The message of every open-data failure (the official sample's 'Illegal Buffer').
-    openDataMessage: byName.get('IllegalBuffer').message,
-    maxFutureSkewSeconds: policy.maxFutureSkewSeconds,
-    maxAgeSecondsLimit: policy.maxAgeSecondsLimit,
-  }
-}
+// The core's error table and open-data constants (wxcrypt::host::policy), generated at build time
+// into policy.js; js-tests/policy.test.js checks it against the running backend's policy().
+const ErrorCode = Object.freeze(Object.fromEntries(policy.errors.map((e) => [e.name, e.errcode])))
+const ERRORS = new Map(policy.errors.map((e) => [e.name, e]))
+// The message of every open-data failure (the official sample's 'Illegal Buffer').
+const OPEN_DATA_MESSAGE = ERRORS.get('IllegalBuffer').message
 
 function nowSeconds() {
   return String(Math.floor(Date.now() / 1000))
@@ -79,11 +71,10 @@ function wasmDecryptText(binding) {
 
 function createApi(binding, backend) {
   const decryptText = binding.decryptText || wasmDecryptText(binding)
-  const { ErrorCode, byName, openDataMessage, maxFutureSkewSeconds, maxAgeSecondsLimit } = readPolicy(binding)
 
   /** A backend failure (fields `code`, `message`) as a WXCryptError; anything else as it is. */
   function shape(err) {
-    const entry = err !== null && typeof err === 'object' ? byName.get(err.code) : undefined
+    const entry = err !== null && typeof err === 'object' ? ERRORS.get(err.code) : undefined
     return entry === undefined ? err : new WXCryptError(entry.errcode, entry.name, err.message)
   }
 
@@ -98,7 +89,7 @@ function createApi(binding, backend) {
 
   /** An open-data failure the JS layer finds on the parsed payload (JSON, watermark, options). */
   function openDataError(name) {
-    return new WXCryptError(ErrorCode[name], name, openDataMessage)
+    return new WXCryptError(ErrorCode[name], name, OPEN_DATA_MESSAGE)
   }
 
   /**
@@ -117,7 +108,7 @@ function createApi(binding, backend) {
         const { maxAgeSeconds, expectOpenId } = options
         if (maxAgeSeconds !== undefined) {
           if (typeof maxAgeSeconds !== 'number') throw invalidType('options.maxAgeSeconds', 'of type number', maxAgeSeconds)
-          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= maxAgeSecondsLimit)) throw outOfRange('options.maxAgeSeconds', '>= 0 and <= 2^32', maxAgeSeconds)
+          if (!(maxAgeSeconds >= 0 && maxAgeSeconds <= policy.maxAgeSecondsLimit)) throw outOfRange('options.maxAgeSeconds', '>= 0 and <= 2^32', maxAgeSeconds)
           this.#maxAge = Math.floor(maxAgeSeconds) // whole seconds, as the core's DecryptOptions
         }
         if (expectOpenId !== undefined) this.#openId = str('options.expectOpenId', expectOpenId)
@@ -150,7 +141,7 @@ function createApi(binding, backend) {
         // than maxAgeSeconds or more than 60 s in the future is -41005 (the core's DecryptOptions).
         const ts = data.watermark.timestamp
         const age = Math.floor(Date.now() / 1000) - ts
-        if (typeof ts !== 'number' || !Number.isFinite(ts) || age > this.#maxAge || -age > maxFutureSkewSeconds) {
+        if (typeof ts !== 'number' || !Number.isFinite(ts) || age > this.#maxAge || -age > policy.maxFutureSkewSeconds) {
           throw openDataError('Expired')
         }
       }
