@@ -205,24 +205,36 @@ function answer(w) {
 }
 
 const apps = {
-  koa(opts, { parse = false } = {}) {
+  koa(opts, { parse = false, preset } = {}) {
     const app = new Koa()
     if (parse) app.use(bodyParser({ enableTypes: ['json'] }))
+    if (preset) {
+      app.use((ctx, next) => {
+        ctx.request.body = preset
+        return next()
+      })
+    }
     app.use(koaPush(opts))
     app.use((ctx) => ctx.wechatReply(answer(ctx.state.wechat)))
     return app.callback()
   },
-  express(opts, { parse = false } = {}) {
+  express(opts, { parse = false, preset } = {}) {
     const app = express()
     if (parse) app.use(express.json())
+    if (preset) {
+      app.use((req, res, next) => {
+        req.body = preset
+        next()
+      })
+    }
     app.use('/wechat', expressPush(opts))
     app.post('/wechat', (req, res) => res.wechatReply(answer(req.wechat)))
     return app
   },
 }
 
-async function serve(make, opts, parse, fn) {
-  const server = await listen(make(opts, { parse }))
+async function serve(make, opts, parse, fn, preset = undefined) {
+  const server = await listen(make(opts, { parse, preset }))
   try {
     await fn(server)
   } finally {
@@ -333,6 +345,15 @@ for (const [name, make] of Object.entries(apps)) {
         r = await request(server, 'POST', base + qs(noMsgSignature), v.body, 'text/xml')
         assert.deepEqual([r.status, r.text], [401, 'missing msg_signature'])
       })
+      // An XML body a framework parsed into an object (as xml2js does): the reply is still XML.
+      const opts = { token: v.token, encodingAESKey: v.encodingAESKey, appId: v.receiver_id }
+      await serve(make, opts, false, async (server) => {
+        const q = { signature: v.signature, timestamp: v.timestamp, nonce: v.nonce, encrypt_type: 'aes', msg_signature: v.msg_signature }
+        const r = await request(server, 'POST', base + qs(q), v.body, 'text/xml')
+        assert.equal(r.status, 200, r.text)
+        const [, sig, ts, nonce] = envelope(r.text, 'xml')
+        assert.equal(crypt(v).decryptBody(sig, ts, nonce, r.text).format, 'xml')
+      }, { ToUserName: ['x'], Encrypt: [v.encrypt] })
     }
   })
 }

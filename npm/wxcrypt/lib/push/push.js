@@ -117,7 +117,7 @@ function createPushHandler(options) {
       text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : JSON.stringify(raw)
     }
     const parsed = parseMessage(text)
-    if (encrypted && envelope === 'json' && typeof raw === 'object' && !Buffer.isBuffer(raw)) {
+    if (encrypted && envelope === 'json' && typeof raw === 'object' && !(raw instanceof Uint8Array)) {
       // A body a framework parsed: `{ Encrypt }` may have been JSON or XML. As before, the
       // message's own format decides (WeCom's lower-case `{ encrypt }` stays 'wecom-json').
       envelope = parsed.format === 'xml' ? 'xml' : 'json'
