@@ -84,11 +84,19 @@ test('npm pack → install (wxcrypt + this host\'s platform package) in an empty
       pc.decryptData(1, 'y')
       const mc = new WXBizMsgCrypt('t', 'k', 'wx')
       const env: string = mc.encryptMsg({ a: 1 }) + mc.encryptMsg('x', 1, '2', 'xml') + mc.decryptMsg('s', '1', 2, { Encrypt: 'e' })
+      // Issue 22: WeCom's lower-case JSON, the request's envelope, the encrypted echostr.
+      const got = mc.decryptBody('s', '1', 2, { encrypt: 'e', agentid: '1' })
+      const fmt: 'json' | 'xml' | 'wecom-json' = got.format
+      const wecom: string = got.message + mc.encryptMsg('x', 1, '2', got.format) + mc.encryptMsg('x', 1, '2', 'wecom-json')
+      const echo: string = mc.verifyUrlEncrypted('s', 1, '2', 'e') + mc.verifyUrl('s', 1, '2', 'e')
+      // @ts-expect-error not an envelope
+      mc.encryptMsg('x', 1, '2', 'wecom_json')
+      const pushed: koaPush.WeChatPushMessage = { encrypted: true, envelope: 'wecom-json', format: 'xml', message: '', text: '' }
       const koaMw = koaPush({ token: 't', encodingAESKey: 'k', appId: 'wx' })
       const expressMw = expressPush({ token: 't' })
       // @ts-expect-error token is required
       koaPush({})
-      void [nick, ts, cc, raw, ok, code, env, koaMw, expressMw]
+      void [nick, ts, cc, raw, ok, code, env, koaMw, expressMw, fmt, wecom, echo, pushed]
     `
     fs.writeFileSync(path.join(app, 'consumer.mts'), ts)
     fs.writeFileSync(path.join(app, 'consumer.cts'), ts.replace(/^\s*import (\S+), \{([^}]*)\} from 'wxcrypt'/m, "import $1 = require('wxcrypt')\nimport {$2} from 'wxcrypt'"))

@@ -162,12 +162,15 @@ declare namespace WXBizDataCrypt {
     readonly OpenIdMismatch: -41006
     /** Message push: the msg_signature (or URL signature) does not match. */
     readonly WXBizMsgCrypt_ValidateSignature_Error: -40001
-    /** Message push: no Encrypt field in the JSON or XML body. */
+    /**
+     * Message push: no `Encrypt` field in the JSON or XML body (nor WeCom's lower-case `encrypt`
+     * in JSON), or a JSON body with both `Encrypt` and `encrypt`, differing.
+     */
     readonly WXBizMsgCrypt_ParseXml_Error: -40002
     readonly WXBizMsgCrypt_ComputeSignature_Error: -40003
     /** Message push: the EncodingAESKey is not 43 base64 characters. */
     readonly WXBizMsgCrypt_IllegalAesKey: -40004
-    /** Message push: the message was encrypted for another appid. */
+    /** Message push: the message was encrypted for another receiver id (appid, corp id, suite id). */
     readonly WXBizMsgCrypt_ValidateAppid_Error: -40005
     readonly WXBizMsgCrypt_EncryptAES_Error: -40006
     /** Message push: bad ciphertext length or padding. */
@@ -199,38 +202,56 @@ declare namespace WXBizDataCrypt {
   }
 
   /**
-   * Message-push crypto in safe mode (WeChat's WXBizMsgCrypt), for JSON and XML bodies.
+   * Message-push crypto in safe mode (WeChat's WXBizMsgCrypt), for every Tencent sender: mini
+   * programs, official accounts, the open platform and WeCom; JSON, WeCom's lower-case JSON and
+   * XML bodies.
    *
    * ```js
    * const mc = new WXBizMsgCrypt(token, encodingAESKey, appId)
-   * const text = mc.decryptMsg(query.msg_signature, query.timestamp, query.nonce, body)
-   * const reply = mc.encryptMsg(JSON.stringify({ ok: 1 }), query.timestamp, query.nonce, 'json')
+   * const { message, format } = mc.decryptBody(query.msg_signature, query.timestamp, query.nonce, body)
+   * const reply = mc.encryptMsg(JSON.stringify({ ok: 1 }), query.timestamp, query.nonce, format)
    * ```
    */
   export class WXBizMsgCrypt {
     /**
      * @param token the Token of the message-push settings.
      * @param encodingAESKey the 43-character EncodingAESKey.
-     * @param appId the mini program's appid.
+     * @param appId the receiver id, checked exactly in every message: the appid (mini program,
+     *   official account), the component appid (open platform), the corp id (WeCom app), the
+     *   suite id or authorizing corp id (WeCom third party), or `''` (WeCom intelligent robot).
      * @throws {WXCryptError} -40004 when the EncodingAESKey is malformed.
      */
     constructor(token: string, encodingAESKey: string, appId: string)
     readonly appId: string
     /**
      * Checks `msgSignature` (constant time) and decrypts. `body` is the request body: a JSON
-     * string, an XML string, its bytes, or an object a body parser made (`{ Encrypt }`).
+     * string (`Encrypt`, or WeCom's lower-case `encrypt`), an XML string, its bytes, or an
+     * object a body parser made (`{ Encrypt }` or `{ encrypt }`).
      * @returns the decrypted message text (JSON or XML, as the app is configured).
-     * @throws {WXCryptError} -40001 signature, -40002 no Encrypt field, -40010 base64,
-     *   -40007 decryption, -40008 lengths, -40005 appid.
+     * @throws {WXCryptError} -40001 signature, -40002 no Encrypt field (or both `Encrypt` and
+     *   `encrypt`, differing), -40010 base64, -40007 decryption, -40008 lengths, -40005 receiver id.
      */
     decryptMsg(
       msgSignature: string,
       timestamp: string | number,
       nonce: string | number,
-      body: string | Uint8Array | { Encrypt?: unknown },
+      body: string | Uint8Array | WXBizMsgCrypt.ParsedBody,
     ): string
     /**
-     * Encrypts a reply into its envelope (`Encrypt`, `MsgSignature`, `TimeStamp`, `Nonce`) with a
+     * As {@link WXBizMsgCrypt.decryptMsg}, also saying which envelope the body came in: the
+     * format to reply in (`encryptMsg(reply, ts, nonce, format)`). A parsed object with only
+     * `encrypt` is `'wecom-json'`; with `Encrypt` (or both, equal) `'json'`.
+     * @throws {WXCryptError} as {@link WXBizMsgCrypt.decryptMsg}.
+     */
+    decryptBody(
+      msgSignature: string,
+      timestamp: string | number,
+      nonce: string | number,
+      body: string | Uint8Array | WXBizMsgCrypt.ParsedBody,
+    ): { message: string; format: WXBizMsgCrypt.Format }
+    /**
+     * Encrypts a reply into its envelope (`Encrypt`, `MsgSignature`, `TimeStamp`, `Nonce`; for
+     * `'wecom-json'` WeCom's `encrypt`, `msgsignature`, `timestamp`, `nonce`, all strings) with a
      * fresh random prefix. `timestamp` defaults to now, `nonce` to a random number; an object
      * reply is sent as its JSON text.
      * @param options.random testing only: a fixed 16-character random prefix, to reproduce
@@ -240,14 +261,32 @@ declare namespace WXBizDataCrypt {
       replyMsg: string | object,
       timestamp?: string | number,
       nonce?: string | number,
-      format?: 'json' | 'xml',
+      format?: WXBizMsgCrypt.Format,
       options?: { random?: string },
     ): string
     /**
-     * GET URL verification: returns `echostr` when the signature holds.
+     * GET URL verification of mini programs and official accounts: returns `echostr` when the
+     * (plain) `signature` holds.
      * @throws {WXCryptError} -40001 otherwise.
      */
     verifyUrl(signature: string, timestamp: string | number, nonce: string | number, echostr: string): string
+    /**
+     * GET URL verification of WeCom: `echostr` is encrypted and signed with `msg_signature`.
+     * Returns the decrypted `echostr`, the answer WeCom expects.
+     * @throws {WXCryptError} -40001 signature, -40005 receiver id, or a decryption error.
+     */
+    verifyUrlEncrypted(msgSignature: string, timestamp: string | number, nonce: string | number, echostr: string): string
+  }
+
+  export namespace WXBizMsgCrypt {
+    /** A push body's envelope: `Encrypt` JSON, XML, or WeCom's lower-case JSON (`encrypt`). */
+    export type Format = 'json' | 'xml' | 'wecom-json'
+    /** A body a framework already parsed (JSON, or XML into an object). */
+    export interface ParsedBody {
+      Encrypt?: unknown
+      encrypt?: unknown
+      [key: string]: unknown
+    }
   }
 
   /** Which implementation runs: the native addon, or the WebAssembly build. */

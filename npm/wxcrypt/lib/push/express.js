@@ -1,5 +1,6 @@
 'use strict'
-// Express / Connect middleware for a mini program's message-push endpoint.
+// Express / Connect middleware for a message-push endpoint of any Tencent sender (mini program,
+// official account, open platform, WeCom); lib/push/push.js decides which check a request gets.
 const { URL } = require('node:url')
 const { createPushHandler } = require('./push.js')
 
@@ -12,8 +13,9 @@ function queryOf(req) {
 
 /**
  * `app.use('/wechat', wechatPush({ token, encodingAESKey, appId }))`. On a verified POST,
- * `req.wechat` holds `{ encrypted, format, message, text, openid }` and `res.wechatReply(msg)`
- * sends the (encrypted, in safe mode) reply.
+ * `req.wechat` holds `{ encrypted, envelope, format, message, text, openid }` and
+ * `res.wechatReply(msg)` sends the (encrypted, in safe mode and for WeCom: in the request's
+ * envelope) reply.
  */
 function wechatPush(options) {
   const handle = createPushHandler(options)

@@ -1,11 +1,13 @@
 'use strict'
-// Koa middleware for a mini program's message-push endpoint (GET verification, POST decryption).
+// Koa middleware for a message-push endpoint of any Tencent sender (mini program, official account,
+// open platform, WeCom): GET URL verification, POST decryption (lib/push/push.js decides which).
 const { createPushHandler } = require('./push.js')
 
 /**
  * `app.use(wechatPush({ token, encodingAESKey, appId }))`, or on a route. On a verified POST,
- * `ctx.state.wechat` holds `{ encrypted, format, message, text, openid }` and
- * `ctx.wechatReply(msg)` sets an (encrypted, in safe mode) reply body.
+ * `ctx.state.wechat` holds `{ encrypted, envelope, format, message, text, openid }` and
+ * `ctx.wechatReply(msg)` sets an (encrypted, in safe mode and for WeCom: in the request's
+ * envelope) reply body.
  */
 function wechatPush(options) {
   const handle = createPushHandler(options)
