@@ -9,7 +9,7 @@
 #   platforms                napi.targets, one "<target> <platform>" a line (scripts/platforms.js)
 #   napi_build <output-dir> [napi build args...]   the native addon (every napi build goes here)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 LOG_NAME=${LOG_NAME:-$(basename "$0" .sh)}
 log() { printf '%s: %s\n' "$LOG_NAME" "$*" >&2; }
