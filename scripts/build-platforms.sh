@@ -14,21 +14,23 @@
 # Installs what it needs (scripts/platforms/tools.sh); safe to re-run (cargo is incremental).
 # Usage: bash scripts/build-platforms.sh [target-triple...]   (default: all of napi.targets)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-LOG_NAME=build-platforms
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=scripts/platforms/tools.sh
 source scripts/platforms/tools.sh
 start=$SECONDS
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
-fi
-if [ $# -gt 0 ]; then TARGETS=("$@"); else
-  read -r -a TARGETS <<<"$(node -p "require('./npm/wxcrypt/package.json').napi.targets.join(' ')")"
-fi
+npm_install_if_stale
+# Each target with its platform (napi-rs's name: the package wxcrypt-<platform>), from napi.targets.
+declare -A PLATFORM_OF
+ALL=()
+while read -r target platform; do PLATFORM_OF[$target]=$platform && ALL+=("$target"); done < <(platforms)
+if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
+for target in "${TARGETS[@]}"; do
+  [ -n "${PLATFORM_OF[$target]:-}" ] || { log "$target is not in napi.targets (npm/wxcrypt/package.json)"; exit 1; }
+done
 
-need_apt gcc-mingw-w64-x86-64 mingw-w64-tools binutils
+apt_install gcc-mingw-w64-x86-64 mingw-w64-tools binutils
 need_zig
 need_rust_targets "${TARGETS[@]}"
 need_foreign_nodes
@@ -38,6 +40,10 @@ need_foreign_nodes
 stage=$(mktemp -d)
 cp npm/wxcrypt/package.json "$stage/"
 (cd "$stage" && "$ROOT/node_modules/.bin/napi" create-npm-dirs --npm-dir npm >"$stage/log" 2>&1) || { cat "$stage/log" >&2; exit 1; }
+# scripts/platforms.js names the platforms as napi-rs does: the directories it just made.
+made=$(for d in "$stage"/npm/*/; do basename "$d"; done | sort | tr '\n' ' ')
+named=$(printf '%s\n' "${PLATFORM_OF[@]}" | sort | tr '\n' ' ')
+[ "$made" = "$named" ] || { log "napi-rs names the platforms $made; scripts/platforms.js says $named"; exit 1; }
 for dir in "$stage"/npm/*/; do
   name=$(basename "$dir")
   mkdir -p "npm/$name"
@@ -47,7 +53,8 @@ for dir in "$stage"/npm/*/; do
   # Windows, which knows no libc, would then never install it); and linux-arm-gnueabihf, which
   # napi-rs leaves without one, is glibc-only too (so musl armv7 gets the wasm fallback, not an
   # addon that cannot load).
-  node -e '
+  # shellcheck disable=SC2016  # JavaScript, in single quotes on purpose
+  "$NODE" -e '
     const fs = require("fs")
     const [src, dst, name] = process.argv.slice(1)
     const p = JSON.parse(fs.readFileSync(src, "utf8"))
@@ -58,21 +65,6 @@ for dir in "$stage"/npm/*/; do
     fs.writeFileSync(dst, JSON.stringify(p, null, 2) + "\n")' "$dir/package.json" "npm/$name/package.json" "$name"
 done
 rm -rf "$stage"
-
-# platformArchABI of a target, as napi-rs names it (the package is wxcrypt-<this>).
-platform_of() {
-  case "$1" in
-    x86_64-unknown-linux-gnu) echo linux-x64-gnu ;;
-    x86_64-unknown-linux-musl) echo linux-x64-musl ;;
-    aarch64-unknown-linux-gnu) echo linux-arm64-gnu ;;
-    aarch64-unknown-linux-musl) echo linux-arm64-musl ;;
-    armv7-unknown-linux-gnueabihf) echo linux-arm-gnueabihf ;;
-    x86_64-apple-darwin) echo darwin-x64 ;;
-    aarch64-apple-darwin) echo darwin-arm64 ;;
-    x86_64-pc-windows-gnu) echo win32-x64-gnu ;;
-    *) log "no build recipe for target $1" && return 1 ;;
-  esac
-}
 
 # The import library for node.exe: napi-build (crates/wxcrypt-node/build.rs) links `-lnode` from
 # $LIBNODE_PATH on windows-gnu. The .def lists node.exe's napi exports; the DLL name is node.exe,
@@ -93,20 +85,20 @@ make_libnode() {
 }
 
 for target in "${TARGETS[@]}"; do
-  platform=$(platform_of "$target")
+  platform=${PLATFORM_OF[$target]}
   out="npm/$platform"
   t0=$SECONDS
-  args=(--platform --release --manifest-path crates/wxcrypt-node/Cargo.toml
-    --package-json-path npm/wxcrypt/package.json --output-dir "$out" --no-js --strip)
+  # Each target's recipe: its environment and the napi build arguments beyond scripts/lib.sh's.
   case "$target" in
-    *-linux-gnu | *-linux-gnueabihf) env=() && args+=(--target "$target.2.17" -x) ;;
-    *-linux-musl) env=() && args+=(--target "$target" -x) ;;
-    x86_64-apple-darwin) env=(MACOSX_DEPLOYMENT_TARGET=10.13) && args+=(--target "$target" -x) ;;
-    aarch64-apple-darwin) env=(MACOSX_DEPLOYMENT_TARGET=11.0) && args+=(--target "$target" -x) ;;
-    x86_64-pc-windows-gnu) env=("LIBNODE_PATH=$(make_libnode)") && args+=(--target "$target") ;;
+    *-linux-gnu | *-linux-gnueabihf) env=() && args=(--target "$target.2.17" -x) ;;
+    *-linux-musl) env=() && args=(--target "$target" -x) ;;
+    x86_64-apple-darwin) env=(MACOSX_DEPLOYMENT_TARGET=10.13) && args=(--target "$target" -x) ;;
+    aarch64-apple-darwin) env=(MACOSX_DEPLOYMENT_TARGET=11.0) && args=(--target "$target" -x) ;;
+    x86_64-pc-windows-gnu) env=("LIBNODE_PATH=$(make_libnode)") && args=(--target "$target") ;;
+    *) log "no build recipe for target $target" && exit 1 ;;
   esac
   log "$target -> $out"
-  env "${env[@]}" npx napi build "${args[@]}" >"$WXCRYPT_CACHE/build-$platform.log" 2>&1 || {
+  (for e in "${env[@]}"; do export "${e?}"; done && napi_build "$out" "${args[@]}") >"$WXCRYPT_CACHE/build-$platform.log" 2>&1 || {
     tail -40 "$WXCRYPT_CACHE/build-$platform.log" >&2
     log "$target failed (full log: $WXCRYPT_CACHE/build-$platform.log)"
     exit 1

@@ -14,10 +14,8 @@
 #      current wasm-bindgen output); then an inlined copy for runtimes without file access
 #   6. prints the raw and gzip sizes of the final .wasm
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
-
-log() { printf 'build-wasm: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # -- the pinned version: the one source of truth is [workspace.dependencies] in Cargo.toml
 WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9][0-9.]*\)".*/\1/p' Cargo.toml)

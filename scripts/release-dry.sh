@@ -3,18 +3,22 @@
 # `npm run build:platforms` built, and checked: one platform package per napi.targets entry,
 # each at wxcrypt's version with exactly its package.json, README.md and addon; wxcrypt itself
 # with its optionalDependencies naming them all at that version and no .node file of its own.
-# The release workflow (.github/workflows/release.yml) publishes these same directories.
+# The release workflow (.github/workflows/release.yml) publishes these same directories. Needs no
+# node_modules (the workflow's publish job runs it on a bare checkout).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 rm -rf dist && mkdir dist
-node - <<'JS'
+"$NODE" - <<'JS'
 const fs = require('node:fs')
 const { execFileSync } = require('node:child_process')
+const { platforms } = require('./scripts/platforms.js')
 const main = JSON.parse(fs.readFileSync('npm/wxcrypt/package.json', 'utf8'))
 const fail = (m) => { console.error(`release-dry: ${m}`); process.exit(1) }
-const platforms = Object.keys(main.optionalDependencies).map((n) => n.replace(/^wxcrypt-/, ''))
-if (platforms.length !== main.napi.targets.length) fail(`${platforms.length} optionalDependencies for ${main.napi.targets.length} napi.targets`)
+const deps = Object.keys(main.optionalDependencies).sort().join(' ')
+const want = platforms.map((p) => `wxcrypt-${p}`).sort().join(' ')
+if (deps !== want) fail(`optionalDependencies are ${deps}; napi.targets make ${want}`)
 const pack = (dir) => JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', 'dist', `${process.cwd()}/${dir}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0]
 for (const p of platforms) {
   const name = `wxcrypt-${p}`

