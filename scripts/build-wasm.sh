@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly backend of the npm package into npm/wxcrypt/wasm/ (build output,
-# gitignored), then generates npm/wxcrypt/lib/api.mjs (scripts/build-js.mjs).
+# gitignored), then generates lib/crypto/policy.js and the ESM twins of lib/ (scripts/build-js.mjs).
 # Idempotent and safe on a fresh machine; run from anywhere (it cds to the repo root).
 #
 #   1. rustup target wasm32-unknown-unknown (added if missing)
@@ -98,7 +98,7 @@ cp "$STAGE/nodejs/wxcrypt_wasm.js" "$OUT/wxcrypt_wasm.cjs"
   printf '"\n'
 } > "$OUT/wxcrypt_wasm_inline.mjs"
 
-# -- ESM twin of lib/api.js
+# -- lib/crypto/policy.js (the core's error table) and the ESM twins of lib/
 node "$ROOT/scripts/build-js.mjs"
 
 # -- 6. sizes

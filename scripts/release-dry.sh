@@ -36,7 +36,7 @@ for (const p of platforms) {
 }
 const t = pack('npm/wxcrypt')
 if (t.files.some((f) => f.path.endsWith('.node'))) fail(`${t.filename} carries a .node file`)
-for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'wasm/wxcrypt_wasm_bg.wasm', 'lib/api.mjs']) {
+for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'wasm/wxcrypt_wasm_bg.wasm', 'lib/crypto/api.mjs', 'lib/crypto/policy.js']) {
   if (!t.files.some((x) => x.path === f)) fail(`${t.filename} lacks ${f}`)
 }
 console.log(`release-dry: dist/${t.filename}  ${t.size} bytes  ${t.files.length} files, optionalDependencies: ${platforms.length} platform packages`)
