@@ -4,7 +4,7 @@
 // party), through WXBizMsgCrypt and through the Koa and Express middlewares over real HTTP.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const http = require('node:http')
+const { listen, request, qs } = require('./support/http.js')
 const path = require('node:path')
 const { wxcrypt, vectors, root } = require('./support/wxcrypt.js')
 
@@ -184,19 +184,7 @@ test('argument types: TypeError, with nothing secret in the message', () => {
 
 // -- the middlewares, over real HTTP on loopback
 
-function listen(handler) {
-  return new Promise((resolve) => {
-    const server = http.createServer(handler).listen(0, '127.0.0.1', () => resolve(server))
-  })
-}
 
-async function request(server, method, pathAndQuery, body, type = 'application/json') {
-  const { port } = server.address()
-  const res = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`, { method, body, headers: body ? { 'content-type': type } : {} })
-  return { status: res.status, type: res.headers.get('content-type') || '', text: await res.text() }
-}
-
-const qs = (o) => '?' + new URLSearchParams(o).toString()
 
 /** What the test handlers answer: XML for an XML message, else JSON, naming the envelope. */
 function answer(w) {

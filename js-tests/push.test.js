@@ -2,7 +2,7 @@
 // The message-push middlewares (wxcrypt/koa, wxcrypt/express) over real HTTP on loopback.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const http = require('node:http')
+const { listen, request, qs } = require('./support/http.js')
 const path = require('node:path')
 const { wxcrypt, vectors, root } = require('./support/wxcrypt.js')
 
@@ -17,21 +17,7 @@ const xmlVec = all.msg_crypt.find((v) => v.id === 'official_cpp_sample_xml_inbou
 const getVec = all.url_signature.find((v) => v.id === 'mp_doc_get_verify')
 const safeUrl = all.url_signature.find((v) => v.id === 'mp_doc_safe_post_url_signature')
 
-function listen(handler) {
-  return new Promise((resolve) => {
-    const server = http.createServer(handler).listen(0, '127.0.0.1', () => resolve(server))
-  })
-}
 
-async function request(server, method, pathAndQuery, body, type = 'application/json') {
-  const { port } = server.address()
-  const res = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`, { method, body, headers: body ? { 'content-type': type } : {} })
-  return { status: res.status, type: res.headers.get('content-type') || '', text: await res.text() }
-}
-
-function qs(o) {
-  return '?' + new URLSearchParams(o).toString()
-}
 
 const apps = {
   koa(opts) {

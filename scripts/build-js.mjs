@@ -77,8 +77,9 @@ function importsOf(url) {
 
 function writeIfChanged(target, text) {
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : null
-  if (previous !== text) writeFileSync(target, text)
-  console.log(`build-js: ${fileURLToPath(target)} ${previous === text ? 'up to date' : 'written'}`)
+  if (previous === text) return // quiet when nothing changed (npm test's first lines)
+  writeFileSync(target, text)
+  console.log(`build-js: ${fileURLToPath(target)} written`)
 }
 
 // -- lib/crypto/policy.js from the core
