@@ -150,8 +150,7 @@ const ARGC: usize = 4;
 /// A function exported as a plain N-API callback: up to [`ARGC`] arguments in, one value out.
 trait Fast {
     const NAME: &'static std::ffi::CStr;
-    fn call(env: sys::napi_env, argv: [sys::napi_value; ARGC])
-        -> Result<sys::napi_value, Failure>;
+    fn call(env: sys::napi_env, argv: [sys::napi_value; ARGC]) -> Result<sys::napi_value, Failure>;
 }
 
 /// `decryptText(sessionKey, encryptedData, iv)`.

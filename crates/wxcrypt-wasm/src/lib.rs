@@ -104,7 +104,10 @@ fn with_input<const N: usize, T>(
         let mut at = 0usize;
         let mut fits = true;
         for (part, &len) in parts.iter_mut().zip(&lens) {
-            match at.checked_add(len).and_then(|end| Some((end, buf.get(at..end)?))) {
+            match at
+                .checked_add(len)
+                .and_then(|end| Some((end, buf.get(at..end)?)))
+            {
                 Some((end, bytes)) => {
                     *part = bytes;
                     at = end;

@@ -54,7 +54,8 @@ mod msg;
 mod signature;
 
 pub use data::{
-    decrypt_text, encrypt_data, open_data_text, DataCrypt, DecryptOptions, OpenData, SessionKey, Watermark,
+    decrypt_text, encrypt_data, open_data_text, DataCrypt, DecryptOptions, OpenData, SessionKey,
+    Watermark,
 };
 pub use diagnose::{diagnose, Cause, Diagnosis};
 pub use error::{Error, Result};
