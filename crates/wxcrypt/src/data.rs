@@ -218,6 +218,20 @@ pub(crate) fn open_data_checked(
     iv: &[u8],
     app_id: &str,
 ) -> Result<Option<String>> {
+    let checked = open_checked(cipher, encrypted_data, iv, |text| {
+        payload_fields(text)?.watermark(app_id).map(drop)
+    })?;
+    Ok(checked.map(|(text, ())| text))
+}
+
+/// [`open_data_checked`] with the check as a function of the text (`None`: refused), whose
+/// verdict is returned with the text.
+fn open_checked<T>(
+    cipher: &Aes128Dec,
+    encrypted_data: &[u8],
+    iv: &[u8],
+    check: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<(String, T)>> {
     let iv = parse_iv(iv)?;
     let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
     let (len, padding_ok) =
@@ -231,11 +245,13 @@ pub(crate) fn open_data_checked(
         Err(e) if !opens_object(e.as_bytes()) => return Ok(None),
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
-    // Runs whatever the padding said; `&`, not `&&`: both verdicts are always computed.
-    let payload_ok = payload_fields(&text)
-        .and_then(|f| f.watermark(app_id))
-        .is_some();
-    Ok((bool::from(padding_ok) & payload_ok).then_some(text))
+    // Runs whatever the padding said; the padding verdict is read only now.
+    let verdict = check(&text);
+    Ok(if bool::from(padding_ok) {
+        verdict.map(|v| (text, v))
+    } else {
+        None
+    })
 }
 
 /// Whether `bytes`, after JSON whitespace, starts with `{` (a JSON object may follow).
@@ -443,10 +459,20 @@ impl DataCrypt {
         iv: &str,
         options: &DecryptOptions,
     ) -> Result<OpenData> {
-        let text = self.decrypt_raw(encrypted_data, iv)?;
-        let fields = payload_fields(&text).ok_or(Error::IllegalBuffer)?;
-        let watermark = fields.watermark(&self.app_id).ok_or(Error::IllegalBuffer)?;
-        options.check(&watermark, fields.open_id)?;
+        // The same work for a bad padding as for a bad plaintext (no timing oracle).
+        let (text, (watermark, checked)) = open_checked(
+            &self.key.cipher,
+            encrypted_data.as_bytes(),
+            iv.as_bytes(),
+            |text| {
+                let fields = payload_fields(text)?;
+                let watermark = fields.watermark(&self.app_id)?;
+                let checked = options.check(&watermark, fields.open_id);
+                Some((watermark, checked))
+            },
+        )?
+        .ok_or(Error::IllegalBuffer)?;
+        checked?;
         Ok(OpenData { text, watermark })
     }
 
