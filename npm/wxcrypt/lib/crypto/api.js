@@ -1,7 +1,8 @@
 'use strict'
 // The public API over a backend (the native addon or the wasm module). Both backends expose the
 // same boundary, written once in the core crate (wxcrypt::host_boundary!): strings in, a string
-// or a boolean out, failures thrown as an Error whose `code` is the official name and whose
+// or a boolean out (or, for decryptData's openDataText, no text: a bad padding is data, not an
+// exception), failures thrown as an Error whose `code` is the official name and whose
 // `message` is the core's description. This file only checks argument types, reads those fields,
 // and lets the host's JSON.parse build the result object: all crypto lives in Rust, and every
 // table and constant of the policy comes from the core (`binding.policy()`).
