@@ -226,3 +226,55 @@ test('100,000 random mutations of valid inputs: only documented errors, memory f
   for (const code of [-41001, -41002, -41003, -41004]) assert.ok(counts.get(code) > 0, `saw ${code}`)
   assert.ok(rss2 - rss1 < 64 * 1024 * 1024, `RSS grew ${((rss2 - rss1) / 1048576).toFixed(1)} MiB`)
 })
+
+test('no timing oracle: a bad padding crosses the boundary as data, not as an exception, on both backends', () => {
+  const { loadNative } = require('../npm/wxcrypt/lib/crypto/native.js')
+  const { loadWasm } = require('../npm/wxcrypt/lib/crypto/wasm-node.js')
+  const raw = (buf) => {
+    const c = crypto.createCipheriv('aes-128-cbc', key, iv)
+    c.setAutoPadding(false)
+    return Buffer.concat([c.update(buf), c.final()])
+  }
+  const wm = `"watermark":{"appid":"${band.appId}","timestamp":1}`
+  const good = `{"x":1,${wm}}`
+  const cases = {
+    badPadding: [raw(Buffer.alloc(32, 0x41)), null],
+    // A valid payload followed by a block of spaces that ends in 17: what the fixed length rule
+    // of a bad padding keeps is valid JSON, and still no text crosses.
+    badPaddingJsonInside: [raw(Buffer.concat([Buffer.from(good.padEnd(Math.ceil(good.length / 16) * 16 + 15)), Buffer.from([17])])), null],
+    notJson: [encrypt(key, iv, Buffer.from('activity-123456')), null],
+    wrongAppid: [encrypt(key, iv, Buffer.from('{"watermark":{"appid":"wx0000000000000000"}}')), null],
+    good: [encrypt(key, iv, Buffer.from(good)), good],
+  }
+  const backends = [['wasm', loadWasm()]]
+  try {
+    backends.push(['native', loadNative()])
+  } catch {
+    // No addon for this platform: the wasm backend alone.
+  }
+  for (const [name, binding] of backends) {
+    const open = (sessionKey, ed, ivs, appId) => {
+      if (binding.openDataText) return binding.openDataText(sessionKey, ed, ivs, appId)
+      const parts = [sessionKey, ed, ivs, appId].map((s) => Buffer.from(s))
+      const at = binding.inputBuffer(parts.reduce((n, p) => n + p.length, 0))
+      const mem = new Uint8Array(binding.wasmMemory().buffer)
+      let o = at
+      for (const p of parts) {
+        mem.set(p, o)
+        o += p.length
+      }
+      return binding.openDataTextIn(...parts.map((p) => p.length))
+    }
+    for (const [label, [ct, want]] of Object.entries(cases)) {
+      let got
+      assert.doesNotThrow(() => {
+        got = open(band.sessionKey, b64(ct), band.iv, band.appId)
+      }, `${name} ${label}`)
+      if (want === null) assert.equal(got ?? null, null, `${name} ${label}`)
+      else assert.equal(got, want, `${name} ${label}`)
+    }
+    // The shape checks made before decryption still throw, with the boundary's fields.
+    assert.throws(() => open(band.sessionKey, '!!!!', band.iv, band.appId), { code: 'DecodeBase64Error' }, name)
+    assert.throws(() => open(band.sessionKey, b64(Buffer.alloc(24)), band.iv, band.appId), { code: 'IllegalBuffer', message: 'Illegal Buffer' }, name)
+  }
+})

@@ -144,10 +144,13 @@ impl<const N: usize> Drop for Utf8Arg<N> {
     }
 }
 
-/// A function exported as a plain N-API callback: three arguments in, one value out.
+/// Arguments read by a plain N-API callback (a function of fewer sees `undefined` in the rest).
+const ARGC: usize = 4;
+
+/// A function exported as a plain N-API callback: up to [`ARGC`] arguments in, one value out.
 trait Fast {
     const NAME: &'static std::ffi::CStr;
-    fn call(env: sys::napi_env, argv: [sys::napi_value; 3]) -> Result<sys::napi_value, Failure>;
+    fn call(env: sys::napi_env, argv: [sys::napi_value; ARGC]) -> Result<sys::napi_value, Failure>;
 }
 
 /// `decryptText(sessionKey, encryptedData, iv)`.
@@ -156,7 +159,7 @@ struct DecryptText;
 impl Fast for DecryptText {
     const NAME: &'static std::ffi::CStr = c"decryptText";
 
-    fn call(env: sys::napi_env, argv: [sys::napi_value; 3]) -> Result<sys::napi_value, Failure> {
+    fn call(env: sys::napi_env, argv: [sys::napi_value; ARGC]) -> Result<sys::napi_value, Failure> {
         let (mut k, mut d, mut i) = (
             Utf8Arg::<64>::new(true),
             Utf8Arg::<4096>::new(false),
@@ -172,13 +175,48 @@ impl Fast for DecryptText {
     }
 }
 
+/// `openDataText(sessionKey, encryptedData, iv, appId)`: the plaintext when its padding is valid
+/// and it is a JSON object whose `watermark.appid` is `appId`, else `null`
+/// ([`wxcrypt::open_data_text`]). Only the shape checks made before decryption throw: a bad
+/// padding crosses as data, as any other bad plaintext does, so that `decryptData` does the same
+/// work for all of them (no timing oracle).
+struct OpenDataText;
+
+impl Fast for OpenDataText {
+    const NAME: &'static std::ffi::CStr = c"openDataText";
+
+    fn call(env: sys::napi_env, argv: [sys::napi_value; ARGC]) -> Result<sys::napi_value, Failure> {
+        let (mut k, mut d, mut i, mut a) = (
+            Utf8Arg::<64>::new(true),
+            Utf8Arg::<4096>::new(false),
+            Utf8Arg::<64>::new(false),
+            Utf8Arg::<64>::new(false),
+        );
+        let (key, data, iv, app_id) = (
+            k.read(env, argv[0])?,
+            d.read(env, argv[1])?,
+            i.read(env, argv[2])?,
+            as_str(a.read(env, argv[3])?)?,
+        );
+        match wxcrypt::open_data_text(key, data, iv, app_id)? {
+            Some(text) => to_js_string(env, &text),
+            None => {
+                let mut out = ptr::null_mut();
+                // SAFETY: a valid env inside a callback.
+                check(unsafe { sys::napi_get_null(env, &mut out) })?;
+                Ok(out)
+            }
+        }
+    }
+}
+
 /// `verifyRawDataSignature(rawData, sessionKey, signature)`.
 struct VerifyRawDataSignature;
 
 impl Fast for VerifyRawDataSignature {
     const NAME: &'static std::ffi::CStr = c"verifyRawDataSignature";
 
-    fn call(env: sys::napi_env, argv: [sys::napi_value; 3]) -> Result<sys::napi_value, Failure> {
+    fn call(env: sys::napi_env, argv: [sys::napi_value; ARGC]) -> Result<sys::napi_value, Failure> {
         let (mut r, mut k, mut s) = (
             Utf8Arg::<1024>::new(false),
             Utf8Arg::<64>::new(true),
@@ -284,8 +322,8 @@ unsafe extern "C" fn callback<F: Fast>(
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     let run = || {
-        let mut argc = 3usize;
-        let mut argv = [ptr::null_mut(); 3];
+        let mut argc = ARGC;
+        let mut argv = [ptr::null_mut(); ARGC];
         // SAFETY: argv has room for argc values; missing arguments are filled with `undefined`
         // (which then fails to read as a string: the JS layer checks types first).
         check(unsafe {
@@ -344,6 +382,7 @@ fn register_one<F: Fast>(env: sys::napi_env, exports: sys::napi_value) -> napi::
 /// Adds the plain N-API functions to the module's exports.
 pub fn register(env: sys::napi_env, exports: sys::napi_value) -> napi::Result<()> {
     register_one::<DecryptText>(env, exports)?;
+    register_one::<OpenDataText>(env, exports)?;
     register_one::<VerifyRawDataSignature>(env, exports)
 }
 

@@ -60,31 +60,67 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// The hot path of `decryptData`: the padding-checked plaintext, for the JS layer to hand to
-/// the host's `JSON.parse` and check `watermark.appid` on what it built (the app id never
-/// crosses). Its input is the UTF-8 of the session key, the encryptedData and the iv, one after
+/// The path of `decryptRaw`: the padding-checked plaintext, with no JSON check. Its input is the UTF-8 of the session key, the encryptedData and the iv, one after
 /// the other at the start of `inputBuffer`, of these lengths. The session key's bytes are wiped
 /// after use; a buffer grown past 1 MiB is given back.
 #[wasm_bindgen(js_name = decryptTextIn)]
 pub fn decrypt_text_in(key_len: usize, data_len: usize, iv_len: usize) -> Result<String> {
+    with_input([key_len, data_len, iv_len], |[key, data, iv]| {
+        wxcrypt::decrypt_text(key, data, iv).map_err(HostError::from)
+    })
+}
+
+/// The hot path of `decryptData` ([`wxcrypt::open_data_text`]): as `decryptTextIn`, with the app
+/// id's UTF-8 after the iv; the plaintext when its padding is valid and it is a JSON object whose
+/// `watermark.appid` is the app id, else `undefined`. Only the shape checks made before
+/// decryption throw: a bad padding crosses as data, as any other bad plaintext does (no timing
+/// oracle).
+#[wasm_bindgen(js_name = openDataTextIn)]
+pub fn open_data_text_in(
+    key_len: usize,
+    data_len: usize,
+    iv_len: usize,
+    app_id_len: usize,
+) -> Result<Option<String>> {
+    with_input(
+        [key_len, data_len, iv_len, app_id_len],
+        |[key, data, iv, app_id]| {
+            let app_id = core::str::from_utf8(app_id)
+                .map_err(|_| HostError::invalid_arg("openDataTextIn: appId is not UTF-8"))?;
+            wxcrypt::open_data_text(key, data, iv, app_id).map_err(HostError::from)
+        },
+    )
+}
+
+/// Runs `f` on the `N` values at the start of `inputBuffer`, of these lengths (the first is the
+/// session key, whose bytes are wiped after use); a buffer grown past 1 MiB is given back.
+fn with_input<const N: usize, T>(
+    lens: [usize; N],
+    f: impl FnOnce([&[u8]; N]) -> core::result::Result<T, HostError>,
+) -> Result<T> {
     INPUT.with(|cell| {
         let mut buf = cell.take();
-        let data_end = key_len.checked_add(data_len);
-        let iv_end = data_end.and_then(|e| e.checked_add(iv_len));
-        let parts = data_end.zip(iv_end).and_then(|(data_end, iv_end)| {
-            Some((
-                buf.get(..key_len)?,
-                buf.get(key_len..data_end)?,
-                buf.get(data_end..iv_end)?,
-            ))
-        });
-        let result = match parts {
-            Some((key, data, iv)) => wxcrypt::decrypt_text(key, data, iv).map_err(HostError::from),
-            None => Err(HostError::invalid_arg(
-                "decryptTextIn: lengths beyond the input buffer",
-            )),
+        let mut parts: [&[u8]; N] = [&[]; N];
+        let mut at = 0usize;
+        let mut fits = true;
+        for (part, &len) in parts.iter_mut().zip(&lens) {
+            match at
+                .checked_add(len)
+                .and_then(|end| Some((end, buf.get(at..end)?)))
+            {
+                Some((end, bytes)) => {
+                    *part = bytes;
+                    at = end;
+                }
+                None => fits = false,
+            }
+        }
+        let result = if fits {
+            f(parts)
+        } else {
+            Err(HostError::invalid_arg("lengths beyond the input buffer"))
         };
-        if let Some(key) = buf.get_mut(..key_len) {
+        if let Some(key) = buf.get_mut(..lens[0]) {
             key.zeroize();
         }
         if buf.len() <= 1 << 20 {

@@ -6,7 +6,7 @@ use aes::cipher::{
     block_padding::NoPadding, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit,
 };
 use aes::{Aes128Dec, Aes128Enc};
-use subtle::{ConstantTimeEq, ConstantTimeLess};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
 use zeroize::Zeroizing;
 
 use crate::base64_input;
@@ -152,6 +152,44 @@ pub fn decrypt_text(
     open_text(&cipher, encrypted_data.as_ref(), iv.as_ref())
 }
 
+/// [`decrypt_text`] for `decryptData`: the plaintext only when its padding is valid and it passes
+/// [`DataCrypt::decrypt_data`]'s checks (valid JSON by `JSON.parse`'s grammar, an object whose
+/// `watermark.appid` is `app_id`), else `Ok(None)`, with the same work done for every plaintext
+/// whatever failed (no timing oracle, see the README). Errors: only the shape checks decided
+/// before decryption (the key's, the iv's, the data's base64, and [`Error::IllegalBuffer`] for a
+/// ciphertext that is not whole AES blocks).
+///
+/// ```
+/// use wxcrypt::{encrypt_data, SessionKey};
+/// let key = SessionKey::from_bytes(&[7; 16]);
+/// let b64 = |b: &[u8]| { use base64::Engine as _; base64::engine::general_purpose::STANDARD.encode(b) };
+/// let iv = b64(&[9; 16]);
+/// let ok = b64(&encrypt_data(&key, &[9; 16], br#"{"watermark":{"appid":"wx1"}}"#));
+/// let text = wxcrypt::open_data_text(key.expose_base64(), &ok, &iv, "wx1")?;
+/// assert_eq!(text.as_deref(), Some(r#"{"watermark":{"appid":"wx1"}}"#));
+/// assert_eq!(wxcrypt::open_data_text(key.expose_base64(), &ok, &iv, "wx2")?, None);
+/// let garbage = b64(&encrypt_data(&key, &[9; 16], b"not even JSON"));
+/// assert_eq!(wxcrypt::open_data_text(key.expose_base64(), &garbage, &iv, "wx1")?, None);
+/// // A bad padding is `None` too, not an error.
+/// let bad = b64(&[0u8; 32]);
+/// assert_eq!(wxcrypt::open_data_text(key.expose_base64(), &bad, &iv, "wx1")?, None);
+/// # Ok::<(), wxcrypt::Error>(())
+/// ```
+pub fn open_data_text(
+    session_key: impl AsRef<[u8]>,
+    encrypted_data: impl AsRef<[u8]>,
+    iv: impl AsRef<[u8]>,
+    app_id: &str,
+) -> Result<Option<String>> {
+    let key = Zeroizing::new(
+        base64_input::decode_array::<16>(session_key.as_ref())
+            .map_err(|_| Error::DecodeBase64)?
+            .ok_or(Error::IllegalAesKey)?,
+    );
+    let cipher = Aes128Dec::new((&*key).into());
+    open_data_checked(&cipher, encrypted_data.as_ref(), iv.as_ref(), app_id)
+}
+
 /// Decodes `iv` and `encrypted_data`, decrypts and unpads: the plaintext as (lossy) text.
 fn open_text(cipher: &Aes128Dec, encrypted_data: &[u8], iv: &[u8]) -> Result<String> {
     let iv = parse_iv(iv)?;
@@ -164,9 +202,82 @@ fn open_text(cipher: &Aes128Dec, encrypted_data: &[u8], iv: &[u8]) -> Result<Str
     })
 }
 
+/// Decodes `iv` and `encrypted_data`, decrypts, and returns the plaintext as (lossy) text only
+/// when its padding is valid and it is what `DataCrypt::decrypt_data` accepts (`JSON.parse`'s
+/// grammar, an object whose `watermark.appid` is `app_id`); `Ok(None)` for every other
+/// plaintext, whatever failed. The errors are the shape checks decided before any decryption
+/// (base64, iv length, a ciphertext that is not whole AES blocks), which say nothing about the key.
+///
+/// No timing oracle: the padding verdict is computed branch-free and read only at the end; for a
+/// bad padding the text is cut at a fixed rule (one whole block) and goes through the same UTF-8
+/// decoding and the same JSON validation as a valid padding's, so a bad padding and a valid
+/// padding over garbage cost the same.
+pub(crate) fn open_data_checked(
+    cipher: &Aes128Dec,
+    encrypted_data: &[u8],
+    iv: &[u8],
+    app_id: &str,
+) -> Result<Option<String>> {
+    let checked = open_checked(cipher, encrypted_data, iv, |text| {
+        payload_fields(text)?.watermark(app_id).map(drop)
+    })?;
+    Ok(checked.map(|(text, ())| text))
+}
+
+/// [`open_data_checked`] with the check as a function of the text (`None`: refused), whose
+/// verdict is returned with the text.
+fn open_checked<T>(
+    cipher: &Aes128Dec,
+    encrypted_data: &[u8],
+    iv: &[u8],
+    check: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<(String, T)>> {
+    let iv = parse_iv(iv)?;
+    let mut buf = base64_input::decode(encrypted_data).map_err(|_| Error::DecodeBase64)?;
+    let (len, padding_ok) =
+        cbc_decrypt_checked(cipher, &iv, &mut buf).ok_or(Error::IllegalBuffer)?;
+    buf.truncate(len);
+    let text = match String::from_utf8(buf) {
+        Ok(s) => s,
+        // Not UTF-8 (any bad padding's random bytes, and any garbage's): the lossy decoding, which
+        // costs more than the rest of a call on random bytes, is only worth it for a text that
+        // can still be a JSON object. The same test runs whatever the padding said.
+        Err(e) if !opens_object(e.as_bytes()) => return Ok(None),
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    // Runs whatever the padding said; the padding verdict is read only now.
+    let verdict = check(&text);
+    Ok(if bool::from(padding_ok) {
+        verdict.map(|v| (text, v))
+    } else {
+        None
+    })
+}
+
+/// Whether `bytes`, after JSON whitespace, starts with `{` (a JSON object may follow).
+fn opens_object(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|&b| b == b'{')
+}
+
 /// AES-128-CBC decryption in place with a constant-time PKCS#7 (block 16) check. Returns the
 /// plaintext length, or `None` for any failure (length or padding), with no other detail.
 fn cbc_decrypt_unpad(cipher: &Aes128Dec, iv: &[u8; 16], buf: &mut [u8]) -> Option<usize> {
+    let (len, ok) = cbc_decrypt_checked(cipher, iv, buf)?;
+    bool::from(ok).then_some(len)
+}
+
+/// AES-128-CBC decryption in place and the PKCS#7 (block 16) verdict, both branch-free: the
+/// unpadded length and whether the padding is valid. For a bad padding the length is that of the
+/// buffer less one block (a fixed rule, so that what follows does the same work). `None` only
+/// for a length that is not whole blocks (known before decrypting).
+fn cbc_decrypt_checked(
+    cipher: &Aes128Dec,
+    iv: &[u8; 16],
+    buf: &mut [u8],
+) -> Option<(usize, Choice)> {
     if buf.is_empty() || !buf.len().is_multiple_of(BLOCK) {
         return None;
     }
@@ -176,15 +287,15 @@ fn cbc_decrypt_unpad(cipher: &Aes128Dec, iv: &[u8; 16], buf: &mut [u8]) -> Optio
     let n = buf[buf.len() - 1];
     // 1 <= n <= 16, and each of the last n bytes equals n; every byte of the last block is read.
     // The loop is branch-free arithmetic: `i - n` borrows (high byte 0xFF) exactly when i < n, so
-    // `in_pad` is an all-ones mask over the padding bytes; `subtle` turns the result into a
-    // decision once, at the end.
+    // `in_pad` is an all-ones mask over the padding bytes; `subtle` keeps the verdict a `Choice`.
     let mut mismatch = 0u8;
     for (i, &b) in buf[buf.len() - BLOCK..].iter().rev().enumerate() {
         let in_pad = ((i as u16).wrapping_sub(u16::from(n)) >> 8) as u8;
         mismatch |= in_pad & (b ^ n);
     }
     let ok = mismatch.ct_eq(&0) & !n.ct_eq(&0) & n.ct_lt(&(BLOCK as u8 + 1));
-    bool::from(ok).then(|| buf.len() - usize::from(n))
+    let strip = u8::conditional_select(&(BLOCK as u8), &n, ok);
+    Some((buf.len() - usize::from(strip), ok))
 }
 
 /// AES-128-CBC encryption with PKCS#7 padding: what WeChat does to produce `encryptedData`.
@@ -348,10 +459,20 @@ impl DataCrypt {
         iv: &str,
         options: &DecryptOptions,
     ) -> Result<OpenData> {
-        let text = self.decrypt_raw(encrypted_data, iv)?;
-        let fields = payload_fields(&text).ok_or(Error::IllegalBuffer)?;
-        let watermark = fields.watermark(&self.app_id).ok_or(Error::IllegalBuffer)?;
-        options.check(&watermark, fields.open_id)?;
+        // The same work for a bad padding as for a bad plaintext (no timing oracle).
+        let (text, (watermark, checked)) = open_checked(
+            &self.key.cipher,
+            encrypted_data.as_bytes(),
+            iv.as_bytes(),
+            |text| {
+                let fields = payload_fields(text)?;
+                let watermark = fields.watermark(&self.app_id)?;
+                let checked = options.check(&watermark, fields.open_id);
+                Some((watermark, checked))
+            },
+        )?
+        .ok_or(Error::IllegalBuffer)?;
+        checked?;
         Ok(OpenData { text, watermark })
     }
 

@@ -35,7 +35,9 @@
 //!   of the plaintext without the key. Take the user's identity from `jscode2session`'s
 //!   `openid`, never from decrypted data alone, or compare the decrypted `openId` with it.
 //! - **No padding oracle.** Every failure after the key/iv/base64 shape checks is the same
-//!   [`Error::IllegalBuffer`], and the padding check runs in constant time. Do not add detail to
+//!   [`Error::IllegalBuffer`], and the padding check runs in constant time; [`DataCrypt`] and
+//!   [`open_data_text`] do the same work after decryption for a bad padding as for a bad
+//!   plaintext (no timing oracle: `cargo bench -p wxcrypt --bench timing`). Do not add detail to
 //!   what a client sees.
 //! - **Secrets stay secret.** [`SessionKey`] wipes its memory on drop and never prints itself;
 //!   errors carry no input data.
@@ -54,7 +56,8 @@ mod msg;
 mod signature;
 
 pub use data::{
-    decrypt_text, encrypt_data, DataCrypt, DecryptOptions, OpenData, SessionKey, Watermark,
+    decrypt_text, encrypt_data, open_data_text, DataCrypt, DecryptOptions, OpenData, SessionKey,
+    Watermark,
 };
 pub use diagnose::{diagnose, Cause, Diagnosis};
 pub use error::{Error, Result};

@@ -1,7 +1,8 @@
 'use strict'
 // The public API over a backend (the native addon or the wasm module). Both backends expose the
 // same boundary, written once in the core crate (wxcrypt::host_boundary!): strings in, a string
-// or a boolean out, failures thrown as an Error whose `code` is the official name and whose
+// or a boolean out (or, for decryptData's openDataText, no text: a bad padding is data, not an
+// exception), failures thrown as an Error whose `code` is the official name and whose
 // `message` is the core's description. This file only checks argument types, reads those fields,
 // and lets the host's JSON.parse build the result object: all crypto lives in Rust, and every
 // table and constant of the policy comes from the core (policy.js, generated from the core's
@@ -45,32 +46,50 @@ function randomNonce() {
 const utf8 = new TextDecoder()
 
 /**
- * `decryptText` of the wasm backend: the three strings are encoded straight into the module's
- * memory with `TextEncoder.encodeInto` (about 20x faster on a 500-character string than
+ * `decryptText` and `openDataText` of the wasm backend: the strings are encoded straight into the
+ * module's memory with `TextEncoder.encodeInto` (about 20x faster on a 500-character string than
  * wasm-bindgen's copy, which walks the string one character at a time in JS), then decrypted
  * there. UTF-8 is lossless: a character outside ASCII arrives as bytes no base64 alphabet holds.
  */
-function wasmDecryptText(binding) {
+function wasmInput(binding) {
   const encoder = new TextEncoder()
   // Looked up on first use: the ESM entries instantiate the module after this file has run.
   let memory
   let bytes
-  return (sessionKey, encryptedData, iv) => {
+  /** Writes the strings one after the other into the input buffer; returns their lengths. */
+  function write(a, b, c, d = '') {
     // 3 bytes of UTF-8 per UTF-16 unit at most.
-    const room = 3 * (sessionKey.length + encryptedData.length + iv.length)
+    const room = 3 * (a.length + b.length + c.length + d.length)
     const at = binding.inputBuffer(room)
     memory ??= binding.wasmMemory()
     // A memory that grew has a new buffer; views of the old one are empty.
     if (bytes === undefined || bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer)
-    const k = encoder.encodeInto(sessionKey, bytes.subarray(at, at + room)).written
-    const d = encoder.encodeInto(encryptedData, bytes.subarray(at + k, at + room)).written
-    const i = encoder.encodeInto(iv, bytes.subarray(at + k + d, at + room)).written
-    return binding.decryptTextIn(k, d, i)
+    const end = at + room
+    const k = encoder.encodeInto(a, bytes.subarray(at, end)).written
+    const l = encoder.encodeInto(b, bytes.subarray(at + k, end)).written
+    const m = encoder.encodeInto(c, bytes.subarray(at + k + l, end)).written
+    const n = encoder.encodeInto(d, bytes.subarray(at + k + l + m, end)).written
+    return [k, l, m, n]
+  }
+  return {
+    decryptText(sessionKey, encryptedData, iv) {
+      const [k, d, i] = write(sessionKey, encryptedData, iv)
+      return binding.decryptTextIn(k, d, i)
+    },
+    openDataText(sessionKey, encryptedData, iv, appId) {
+      const [k, d, i, a] = write(sessionKey, encryptedData, iv, appId)
+      return binding.openDataTextIn(k, d, i, a)
+    },
   }
 }
 
 function createApi(binding, backend) {
-  const decryptText = binding.decryptText || wasmDecryptText(binding)
+  const wasm = binding.decryptText ? undefined : wasmInput(binding)
+  // decryptRaw's path: the plaintext of any valid padding; a bad padding throws.
+  const decryptText = binding.decryptText || wasm.decryptText
+  // decryptData's path: the plaintext only when the padding is valid and it is a JSON object with
+  // this app's watermark, else null/undefined; only the shape checks made before decryption throw.
+  const openDataText = binding.openDataText || wasm.openDataText
 
   /** A backend failure (fields `code`, `message`) as a WXCryptError; anything else as it is. */
   function shape(err) {
@@ -87,9 +106,19 @@ function createApi(binding, backend) {
     }
   }
 
-  /** An open-data failure the JS layer finds on the parsed payload (JSON, watermark, options). */
+  /**
+   * An open-data failure (a bad plaintext, a watermark, the options). Made without stack frames:
+   * capturing them costs more than a successful decryption, and the failure is the client's input,
+   * not a fault of the calling code (README, "Timing"); `err.stack` is the first line.
+   */
   function openDataError(name) {
-    return new WXCryptError(ErrorCode[name], name, OPEN_DATA_MESSAGE)
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      return new WXCryptError(ErrorCode[name], name, OPEN_DATA_MESSAGE)
+    } finally {
+      Error.stackTraceLimit = limit
+    }
   }
 
   /**
@@ -118,22 +147,28 @@ function createApi(binding, backend) {
     decryptData(encryptedData, iv) {
       const ed = str('encryptedData', encryptedData)
       const ivs = str('iv', iv)
-      // The backend decrypts and checks the padding; the host's JSON.parse is the one JSON
-      // validator, and the watermark is checked on the object it built, as the official sample
-      // does: whatever goes wrong (not JSON, not an object, no watermark, another appid) is the
-      // one -41003 that a bad padding also gives.
+      // No timing oracle (README, "Timing"): the backend decrypts, checks the padding, the JSON
+      // (JSON.parse's grammar) and the watermark's appid, and does the same work whatever
+      // failed; a bad padding, a plaintext that is not JSON and another app's watermark all cross
+      // as "no text" (no exception), and become here the one -41003 error object. Only the shape
+      // checks made before decryption (base64, key/iv length, whole AES blocks) throw, and they
+      // reveal nothing about the key. The host's JSON.parse then builds the object from text the
+      // core has validated, and the watermark is checked again on what it built, as the official
+      // sample does.
       let text
       try {
-        text = decryptText(this.#sessionKey, ed, ivs)
+        text = openDataText(this.#sessionKey, ed, ivs, this.appId)
       } catch (err) {
         throw shape(err)
       }
       let data
-      try {
-        data = JSON.parse(text)
-        if (data.watermark.appid !== this.appId) data = undefined
-      } catch {
-        data = undefined
+      if (typeof text === 'string') {
+        try {
+          data = JSON.parse(text)
+          if (data.watermark.appid !== this.appId) data = undefined
+        } catch {
+          data = undefined
+        }
       }
       if (data === undefined) throw openDataError('IllegalBuffer')
       if (this.#maxAge !== undefined) {
