@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the package's runtime checks (app/checks.mjs) in every runtime it supports: Node 20
+// Runs the package's runtime checks (app/checks.mjs, and wxcrypt/hono's app/hono-checks.mjs in
+// Node, Bun, Deno and workerd) in every runtime it supports: Node 20
 // (the node running npm), 22 and 24 (devDependencies node22 / node24), each on the native and
 // the wasm backend; Bun (both backends); Deno; Cloudflare workerd; Vercel's edge-runtime; and the
 // native-to-wasm fallback test. Everything comes from the root package.json's devDependencies
@@ -54,6 +55,8 @@ const untarPlatform = spawnSync('tar', ['-xzf', platform.tarball, '-C', platform
 if (untarPlatform.status !== 0) fail(`tar failed:\n${untarPlatform.stderr}`)
 rmSync(platform.tarball)
 cpSync(join(here, 'app'), stage, { recursive: true })
+// Hono (a root devDependency) beside wxcrypt, as an app that uses wxcrypt/hono installs it.
+cpSync(join(root, 'node_modules/hono'), join(stage, 'node_modules/hono'), { recursive: true, dereference: true })
 cpSync(join(root, 'vectors/wechat-vectors.json'), join(stage, 'vectors.json'))
 writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'wxcrypt-runtime-checks', private: true, type: 'module' }, null, 2))
 

@@ -3,10 +3,21 @@ import { test, expect } from 'bun:test'
 import * as esm from 'wxcrypt'
 import vectors from './vectors.json' with { type: 'json' }
 import { run } from './checks.mjs'
+import { Hono } from 'hono'
+import * as honoEsm from 'wxcrypt/hono'
+import { runHono } from './hono-checks.mjs'
 
 const cjs = require('wxcrypt')
 for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of run(wx, vectors, process.env.EXPECT_BACKEND)) {
+    test(`bun ${Bun.version} ${flavour}: ${name}`, () => {
+      expect(error).toBeNull()
+    })
+  }
+}
+
+for (const [flavour, hono] of [['import', honoEsm], ['require', require('wxcrypt/hono')]]) {
+  for (const { name, error } of await runHono(Hono, hono, esm, vectors)) {
     test(`bun ${Bun.version} ${flavour}: ${name}`, () => {
       expect(error).toBeNull()
     })

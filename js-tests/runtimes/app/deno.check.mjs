@@ -2,8 +2,17 @@
 import * as wx from 'wxcrypt'
 import vectors from './vectors.json' with { type: 'json' }
 import { run } from './checks.mjs'
+import { Hono } from 'hono'
+import * as hono from 'wxcrypt/hono'
+import { runHono } from './hono-checks.mjs'
 
 for (const { name, error } of run(wx, vectors, 'wasm')) {
+  Deno.test(`deno ${Deno.version.deno}: ${name}`, () => {
+    if (error !== null) throw new Error(error)
+  })
+}
+
+for (const { name, error } of await runHono(Hono, hono, wx, vectors)) {
   Deno.test(`deno ${Deno.version.deno}: ${name}`, () => {
     if (error !== null) throw new Error(error)
   })

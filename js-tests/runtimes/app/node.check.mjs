@@ -6,10 +6,14 @@ import { createRequire } from 'node:module'
 import { readFileSync } from 'node:fs'
 import * as esm from 'wxcrypt'
 import { run } from './checks.mjs'
+import { Hono } from 'hono'
+import * as honoEsm from 'wxcrypt/hono'
+import { runHono } from './hono-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
-const cjs = createRequire(import.meta.url)('wxcrypt')
+const cjsRequire = createRequire(import.meta.url)
+const cjs = cjsRequire('wxcrypt')
 
 for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of run(wx, vectors, expected)) {
@@ -26,3 +30,9 @@ test('the wasm ESM entry (deno, browser, default) exports the same names as the 
   assert.deepEqual(Object.keys(wasmEntry).sort(), Object.keys(esm).sort())
   assert.equal(wasmEntry.backend, 'wasm')
 })
+
+for (const [flavour, hono] of [['import', honoEsm], ['require', cjsRequire('wxcrypt/hono')]]) {
+  for (const { name, error } of await runHono(Hono, hono, esm, vectors)) {
+    test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
+  }
+}

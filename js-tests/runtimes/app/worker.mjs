@@ -3,11 +3,18 @@
 import * as wx from 'wxcrypt'
 import vectors from './vectors.json'
 import { run } from './checks.mjs'
+import { Hono } from 'hono'
+import * as hono from 'wxcrypt/hono'
+import { runHono } from './hono-checks.mjs'
 
 export default {
   async test() {
     const failed = []
     for (const { name, error } of run(wx, vectors, 'wasm')) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    for (const { name, error } of await runHono(Hono, hono, wx, vectors)) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }

@@ -221,8 +221,10 @@ class BaseWeChatClient {
     const timer = setTimeout(() => ctl.abort(), this.timeoutMs)
     let res
     let text
+    // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
+    const fetch = this.#fetch
     try {
-      res = await this.#fetch(url, {
+      res = await fetch(url, {
         method,
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
