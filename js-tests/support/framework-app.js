@@ -18,16 +18,7 @@ const boot = {
     return server.address().port
   },
   async midway() {
-    const { initializeGlobalApplicationContext, HTTP_SERVER_KEY } = require('@midwayjs/core')
-    const baseDir = path.join(root, 'examples', 'midway', 'src')
-    const container = await initializeGlobalApplicationContext({
-      baseDir,
-      appDir: path.dirname(baseDir),
-      imports: [require(path.join(baseDir, 'configuration.js'))],
-      moduleDetector: false,
-    })
-    const server = container.get(HTTP_SERVER_KEY)
-    if (!server.listening) await new Promise((resolve) => server.once('listening', resolve))
+    const server = await require(path.join(root, 'examples', 'midway', 'bootstrap.js')).start()
     return server.address().port
   },
 }

@@ -1,21 +1,20 @@
 'use strict'
 // Midway recipe for wxcrypt (see README "Midway"), in plain JavaScript: the decorators are called as
-// functions (in TypeScript, write `@Configuration({...})`, `@Controller()`, `@Post('/api/login')`,
-// `@Catch([...])`). Boot it with @midwayjs/bootstrap (`Bootstrap.run()`), or as
-// js-tests/frameworks-egg-midway.test.js does: initializeGlobalApplicationContext({ baseDir, imports: [require('./configuration')] }).
+// functions (in TypeScript: `@Configuration({...})`, `@Controller('/')`, `@Post('/api/login')`,
+// `@Catch([...])`). Started by ../bootstrap.js (node examples/midway/bootstrap.js), which
+// js-tests/frameworks-egg-midway.test.js boots through js-tests/support/framework-app.js.
+// #region midway-configuration
 const { Configuration, CustomModuleDetector } = require('@midwayjs/core')
 const koa = require('@midwayjs/koa')
+const wechatPush = require('wxcrypt/koa')
 const { WechatController, WxcryptErrorFilter } = require('./wechat.js')
 
 const env = process.env
 
-// #region midway-configuration
-const wechatPush = require('wxcrypt/koa')
-
 class MainConfiguration {
   async onReady(container, app) {
-    // wxcrypt/koa reads the push body itself: it runs on its path only, before Midway's bodyParser
-    // (which would otherwise read the body first and hand it over as {} for XML).
+    // wxcrypt/koa reads the push body itself: on its path only, before Midway's bodyParser, which
+    // then skips the request (ctx.disableBodyParser).
     const push = wechatPush({ token: env.WECHAT_PUSH_TOKEN, encodingAESKey: env.WECHAT_AES_KEY, appId: env.WECHAT_APPID })
     app.getMiddleware().insertFirst((ctx, next) => (ctx.path === '/wechat/push' ? push(ctx, next) : next()))
     app.useFilter([WxcryptErrorFilter]) // wxcrypt's errors -> httpAnswer(err)
@@ -26,6 +25,6 @@ Configuration({
   importConfigs: [{ default: { keys: env.MIDWAY_KEYS || 'dev-only-key', koa: { port: Number(env.PORT || 7001) } } }],
   detector: new CustomModuleDetector({ modules: [WechatController, WxcryptErrorFilter] }),
 })(MainConfiguration)
-// #endregion midway-configuration
 
-module.exports = { MainConfiguration, Configuration: MainConfiguration }
+module.exports = { Configuration: MainConfiguration }
+// #endregion midway-configuration
