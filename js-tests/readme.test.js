@@ -77,3 +77,52 @@ test('each README links to the other at the top', () => {
   assert.match(top('README.md'), /\[简体中文\]\(README\.zh-CN\.md\)/)
   assert.match(top('README.zh-CN.md'), /\[English\]\(README\.md\)/)
 })
+
+// A code block after `<!-- tested: <file>#<region> -->` is that file's `// #region <region>` ...
+// `// #endregion <region>` text (less its common indentation): the framework recipes (examples/egg,
+// examples/midway) run in js-tests/frameworks-egg-midway.test.js, and the README shows their code.
+
+/** The text of `// #region name` in a file, dedented. */
+function region(file, name) {
+  const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n')
+  const start = lines.findIndex((l) => l.trim() === `// #region ${name}`)
+  const end = lines.findIndex((l) => l.trim() === `// #endregion ${name}`)
+  assert.ok(start >= 0 && end > start, `${file} has no region ${name}`)
+  const body = lines.slice(start + 1, end)
+  const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length))
+  return body.map((l) => l.slice(indent)).join('\n')
+}
+
+/** The `<!-- tested: file#region -->` markers of a README, each with the code block after it. */
+function testedBlocks(name, blocks) {
+  const lines = fs.readFileSync(path.join(root, name), 'utf8').split('\n')
+  const out = []
+  lines.forEach((line, i) => {
+    const m = /^<!-- tested: ([^#\s]+)#([\w-]+) -->$/.exec(line)
+    if (!m) return
+    const block = blocks.find((b) => b.line === i + 2)
+    assert.ok(block, `${name} line ${i + 1}: the marker must sit on the line before a code block`)
+    out.push({ file: m[1], region: m[2], block })
+  })
+  return out
+}
+
+test('README code blocks marked `tested:` are the regions of the tested example files', () => {
+  for (const [name, blocks] of [['README.md', en], ['README.zh-CN.md', zh]]) {
+    const marked = testedBlocks(name, blocks)
+    assert.ok(marked.length >= 8, `${name} has ${marked.length} tested blocks`)
+    for (const { file, region: r, block } of marked) {
+      assert.equal(block.body, region(file, r), `${name} line ${block.line}: the block differs from ${file}#${r}; copy the region into both READMEs`)
+    }
+  }
+  // Every region of the recipes is shown in the README.
+  const shown = new Set(testedBlocks('README.md', en).map((m) => `${m.file}#${m.region}`))
+  for (const dir of ['examples/egg', 'examples/midway']) {
+    const walk = (d) => fs.readdirSync(path.join(root, d), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith('.js') ? [`${d}/${e.name}`] : []))
+    for (const file of walk(dir)) {
+      for (const m of fs.readFileSync(path.join(root, file), 'utf8').matchAll(/\/\/ #region ([\w-]+)/g)) {
+        assert.ok(shown.has(`${file}#${m[1]}`), `${file}#${m[1]} is not shown in README.md`)
+      }
+    }
+  }
+})

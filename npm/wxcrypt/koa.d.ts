@@ -6,7 +6,9 @@
  * decrypts safe-mode and WeCom bodies (JSON, WeCom's lower-case JSON, XML) into
  * `ctx.state.wechat`, and adds `ctx.wechatReply(msg)`, which encrypts the reply in the request's
  * envelope. Plain mode passes through. Failed checks answer 401 (signatures) or 400 (bodies)
- * with no detail.
+ * with no detail. Mount it before any body parser (or keep the parser off its path): it reads the
+ * raw body itself and then sets `ctx.disableBodyParser`, which koa-bodyparser and @koa/bodyparser
+ * (so Egg's and Midway's) honour.
  */
 declare function wechatPush(
   options: wechatPush.WeChatPushOptions,

@@ -12,7 +12,8 @@ const { createPushHandler } = require('./push.js')
 function wechatPush(options) {
   const handle = createPushHandler(options)
   return async function wechatPushMiddleware(ctx, next) {
-    const result = await handle({ method: ctx.method, query: ctx.query, body: ctx.request.body, stream: ctx.req })
+    const parsed = ctx.request.body
+    const result = await handle({ method: ctx.method, query: ctx.query, body: parsed, stream: ctx.req })
     if (!result.next) {
       ctx.status = result.status
       ctx.type = 'text/plain'
@@ -20,6 +21,9 @@ function wechatPush(options) {
       if (result.error) ctx.state.wechatError = result.error
       return
     }
+    // The body was read here: a body parser mounted after this middleware (koa-bodyparser,
+    // @koa/bodyparser, Egg's and Midway's) must not read the spent stream again.
+    if (parsed === undefined && ctx.method === 'POST') ctx.disableBodyParser = true
     ctx.state.wechat = result.wechat
     ctx.wechatReply = (msg) => {
       const { type, body } = result.wechat.reply(msg)
