@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common'
+import { WxcryptModule } from 'wxcrypt/nest'
+import { AuthController } from './auth.controller'
+
+@Module({
+  imports: [
+    WxcryptModule.forRoot({
+      appId: process.env.WECHAT_APPID!,
+      secret: process.env.WECHAT_SECRET!,
+      push: { token: process.env.WX_TOKEN!, encodingAESKey: process.env.WX_AES_KEY },
+      // store: createRedisStore({ url: process.env.REDIS_URL }) from 'wxcrypt/redis', for several processes
+    }),
+  ],
+  controllers: [AuthController],
+})
+export class AppModule {}
