@@ -228,3 +228,13 @@ describe('the README module (examples/nest/src/app.module.ts), as written, from 
     })
   }
 })
+
+test('types: wxcrypt/nest and wxcrypt/fastify as a TypeScript consumer writes them (js-tests/types/adapters.cts)', TIMEOUT, () => {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  const args = ['--noEmit', '--strict', '--experimentalDecorators', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', path.join(__dirname, 'types', 'adapters.cts')]
+  try {
+    execFileSync(process.execPath, [tsc, ...args], { stdio: 'pipe', timeout: 120_000, encoding: 'utf8' })
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`)
+  }
+})

@@ -14,7 +14,7 @@ import type { Observable } from 'rxjs'
 import type { Session, SessionStore, WeChatPushMessage, WxcryptOptions, WxcryptSteps } from './lib/adapter/kit'
 import { WeChatClient } from './client'
 
-export type { HttpAnswer, PhoneNumberAnswer, PhoneNumberBody, Session, SessionStore, Store, UserInfoBody, WeChatPushMessage, WeChatPushOptions, WxcryptLogger, WxcryptOptions, WxcryptSteps } from './lib/adapter/kit'
+export type { HttpAnswer, PhoneNumberAnswer, PhoneNumberBody, Session, SessionStore, Store, UserInfoBody, UserProfile, WeChatPushMessage, WeChatPushOptions, WxcryptLogger, WxcryptOptions, WxcryptSteps } from './lib/adapter/kit'
 export { WeChatClient }
 
 /** Options of WxcryptModule.forRoot: the module's options, plus where it applies. */

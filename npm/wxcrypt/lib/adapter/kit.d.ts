@@ -58,6 +58,9 @@ export interface PhoneNumberAnswer {
   countryCode: string
 }
 
+/** The user info as `userInfo` answers it: UserInfo's fields without the watermark. */
+export type UserProfile = Omit<{ [K in keyof WXBizDataCrypt.UserInfo as string extends K ? never : K]: WXBizDataCrypt.UserInfo[K] }, 'watermark'>
+
 /** The routes' steps, one implementation for every framework. Refusals are 400/401 `{ errcode, errmsg }`. */
 export interface WxcryptSteps {
   readonly appId: string
@@ -74,7 +77,7 @@ export interface WxcryptSteps {
   /** getPhoneNumber's `{ code }` (getuserphonenumber) or `{ encryptedData, iv }`. */
   phoneNumber(session: Session, body: PhoneNumberBody | undefined, route?: string): Promise<PhoneNumberAnswer>
   /** getUserInfo's data: rawData's signature checked (400 -40001), then decrypted, without the watermark. */
-  userInfo(session: Session, body: UserInfoBody | undefined, route?: string): Omit<WXBizDataCrypt.UserInfo, 'watermark'>
+  userInfo(session: Session, body: UserInfoBody | undefined, route?: string): UserProfile
 }
 
 export type { HttpAnswer, Session, SessionStore, Store, WeChatPushOptions, WeChatPushMessage }
