@@ -238,3 +238,24 @@ test('types: wxcrypt/nest and wxcrypt/fastify as a TypeScript consumer writes th
     assert.fail(`tsc: ${e.stdout}${e.stderr}`)
   }
 })
+
+test('exceptionFilter: false: no global filter (wxcrypt errors reach your own), refusals still { errcode, errmsg }', TIMEOUT, async () => {
+  const sim = await createSimulator({ appId: APP_ID, secret: SECRET })
+  const { AuthController } = require(path.join(nestDir, 'dist', 'auth.controller.js'))
+  const moduleRef = await Test.createTestingModule({
+    imports: [WxcryptModule.forRoot({ appId: APP_ID, secret: SECRET, baseUrl: sim.url, logger: { info() {}, warn() {} }, exceptionFilter: false })],
+    controllers: [AuthController],
+  }).compile()
+  const app = moduleRef.createNestApplication({ logger: false })
+  await app.listen(0, '127.0.0.1')
+  try {
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1')
+    const none = await call(base, 'POST', '/login', {})
+    assert.deepEqual([none.status, none.body], [400, { errcode: 40035, errmsg: 'invalid code' }])
+    const unknown = await call(base, 'POST', '/login', { code: 'never-issued' })
+    assert.equal(unknown.status, 500) // a WeChatApiError, and no filter to map it
+  } finally {
+    await app.close()
+    await sim.close()
+  }
+})
