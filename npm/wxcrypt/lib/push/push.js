@@ -1,5 +1,6 @@
 'use strict'
-// Framework-agnostic core of the message-push middlewares (wxcrypt/koa, wxcrypt/express): URL
+// Framework-agnostic core of the message-push middlewares (wxcrypt/koa, wxcrypt/express) and of the
+// push routes of wxcrypt/nest (@WxPush) and wxcrypt/fastify (wxPush): URL
 // verification, safe-mode decryption, plain-mode pass-through, and reply encryption, for every
 // Tencent sender (mini programs, official accounts, the open platform, WeCom).
 //
