@@ -331,12 +331,15 @@ const flavours = {
         }),
     }
   },
-  async nest(wechat, logger) {
-    const { createNestApp } = require(path.join(nestDir, 'dist', 'main.js'))
-    const app = await createNestApp({ wechat, logger })
-    await app.listen(0, '127.0.0.1')
-    return { base: await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')), close: () => app.close() }
-  },
+  nest: (wechat, logger) => nest(wechat, logger, 'express'),
+  'nest on fastify': (wechat, logger) => nest(wechat, logger, 'fastify'),
+}
+
+async function nest(wechat, logger, platform) {
+  const { createNestApp } = require(path.join(nestDir, 'dist', 'main.js'))
+  const app = await createNestApp({ wechat, logger, platform })
+  await app.listen(0, '127.0.0.1')
+  return { base: await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')), close: () => app.close() }
 }
 
 for (const [name, start] of Object.entries(flavours)) {
@@ -345,7 +348,7 @@ for (const [name, start] of Object.entries(flavours)) {
     let app
     let log
     before(async () => {
-      if (name === 'nest') {
+      if (name.startsWith('nest')) {
         // Compile the TypeScript demo with the repo's tsc.
         execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', nestDir], { stdio: 'pipe', timeout: 120_000 })
       }

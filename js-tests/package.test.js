@@ -29,7 +29,7 @@ test('npm pack → install (wxcrypt + this host\'s platform package) in an empty
     // napi-rs's layout: the addon ships in the platform packages (optionalDependencies), not here.
     assert.ok(!files.some((f) => f.endsWith('.node')), `no .node in ${files}`)
     const platform = packHostPlatformPackage(dir)
-    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/crypto/api.js', 'koa.js', 'express.d.ts', 'package.json']) assert.ok(files.includes(f), f)
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'lib/crypto/api.js', 'koa.js', 'express.d.ts', 'nest.js', 'nest.d.ts', 'fastify.js', 'fastify.d.ts', 'lib/adapter/kit.d.ts', 'package.json']) assert.ok(files.includes(f), f)
     assert.ok(!files.some((f) => f.endsWith('.rs') || f.startsWith('src/')), 'no sources')
 
     const app = path.join(dir, 'app')
@@ -38,6 +38,10 @@ test('npm pack → install (wxcrypt + this host\'s platform package) in an empty
     // No PATH to cargo/rustc: installing must not need a toolchain.
     run(npm, ['install', '--no-audit', '--no-fund', '--offline', path.join(dir, packed[0].filename), platform.tarball], app, { PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' })
     assert.ok(fs.existsSync(path.join(app, 'node_modules', platform.name, `wxcrypt.${platform.key}.node`)), platform.name)
+    // The framework adapters' packages are optional peers: a Koa install pulls none of them.
+    for (const peer of ['@nestjs/common', '@nestjs/core', 'rxjs', 'fastify', 'fastify-plugin', 'redis']) {
+      assert.ok(!fs.existsSync(path.join(app, 'node_modules', peer)), `${peer} installed`)
+    }
 
     const cjs = `
       const WXBizDataCrypt = require('wxcrypt')

@@ -1,25 +1,35 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common'
-import { WechatService } from './wechat.service'
+import { Body, Controller, HttpCode, Post } from '@nestjs/common'
+import { WxAuth, WxMessage, WxPush, WxSession, WxcryptService, type Session, type WeChatPushMessage } from 'wxcrypt/nest'
 
+// POST /login {code}, POST /phone {encryptedData, iv} | {code}, POST /user {rawData, signature,
+// encryptedData, iv} (Authorization: Bearer <token>), GET|POST /wechat/push. wxcrypt/nest answers
+// every failure with { errcode, errmsg } and logs the cause (diagnose(), WeChat's hint).
 @Controller()
 export class AuthController {
-  constructor(private readonly wechat: WechatService) {}
+  constructor(private readonly wx: WxcryptService) {}
 
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: { code?: unknown }) {
-    return this.wechat.login(body && body.code)
+  login(@Body() body: { code?: string }) {
+    return this.wx.login(body?.code)
   }
 
   @Post('phone')
   @HttpCode(200)
-  async phone(@Headers('authorization') authorization: string | undefined, @Body() body: { encryptedData?: unknown; iv?: unknown }) {
-    return this.wechat.phone(await this.wechat.session('/phone', authorization), body || {})
+  @WxAuth()
+  phone(@WxSession() session: Session, @Body() body: { code?: string; encryptedData?: string; iv?: string }) {
+    return this.wx.phoneNumber(session, body)
   }
 
   @Post('user')
   @HttpCode(200)
-  async user(@Headers('authorization') authorization: string | undefined, @Body() body: Record<string, unknown>) {
-    return this.wechat.user(await this.wechat.session('/user', authorization), body || {})
+  @WxAuth()
+  user(@WxSession() session: Session, @Body() body: Record<string, string>) {
+    return { user: this.wx.userInfo(session, body) }
+  }
+
+  @WxPush('wechat/push')
+  push(@WxMessage() { message }: WeChatPushMessage) {
+    return message && message.MsgType === 'text' ? { touser: message.FromUserName, msgtype: 'text', text: { content: 'got it' } } : 'success'
   }
 }
