@@ -7,6 +7,9 @@
 use serde_json::Value;
 use wxcrypt::{Error, Format, MsgCrypt, PushBody};
 
+mod common;
+use common::envelope;
+
 fn file() -> Value {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors/push-family.json");
@@ -32,30 +35,6 @@ fn format(v: &Value) -> Format {
 
 fn random(v: &Value) -> [u8; 16] {
     s(v, "random").as_bytes().try_into().unwrap()
-}
-
-/// `(Encrypt, MsgSignature, TimeStamp, Nonce)` of a reply envelope in any format.
-fn envelope(reply: &str, format: Format) -> [String; 4] {
-    let json = |keys: [&str; 4]| {
-        let v: Value = serde_json::from_str(reply).unwrap();
-        keys.map(|k| match &v[k] {
-            Value::String(x) => x.clone(),
-            Value::Number(n) => n.to_string(),
-            other => panic!("{k}: {other}"),
-        })
-    };
-    match format {
-        Format::Json => json(["Encrypt", "MsgSignature", "TimeStamp", "Nonce"]),
-        Format::WecomJson => json(["encrypt", "msgsignature", "timestamp", "nonce"]),
-        Format::Xml => ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"].map(|name| {
-            let start = reply.find(&format!("<{name}>")).unwrap() + name.len() + 2;
-            let end = reply.find(&format!("</{name}>")).unwrap();
-            reply[start..end]
-                .trim_start_matches("<![CDATA[")
-                .trim_end_matches("]]>")
-                .to_owned()
-        }),
-    }
 }
 
 #[test]

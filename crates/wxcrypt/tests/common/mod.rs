@@ -1,5 +1,6 @@
-//! What the diagnose suites share: the official Band vector's app id, key and iv, and its
-//! `encryptedData` read from the shared vectors file.
+//! What the suites share: the official Band vector's app id, key and iv, and its
+//! `encryptedData` read from the shared vectors file (diagnose suites); the fields of a reply
+//! envelope (message-push suites).
 #![allow(dead_code)] // each suite uses its own subset
 
 pub const APP: &str = "wx4f4bc4dec97d474b";
@@ -16,4 +17,28 @@ pub fn band() -> String {
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// `(Encrypt, MsgSignature, TimeStamp, Nonce)` of a reply envelope in any format.
+pub fn envelope(reply: &str, format: wxcrypt::Format) -> [String; 4] {
+    let json = |keys: [&str; 4]| {
+        let v: serde_json::Value = serde_json::from_str(reply).unwrap();
+        keys.map(|k| match &v[k] {
+            serde_json::Value::String(x) => x.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            other => panic!("{k}: {other}"),
+        })
+    };
+    match format {
+        wxcrypt::Format::Json => json(["Encrypt", "MsgSignature", "TimeStamp", "Nonce"]),
+        wxcrypt::Format::WecomJson => json(["encrypt", "msgsignature", "timestamp", "nonce"]),
+        wxcrypt::Format::Xml => ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"].map(|name| {
+            let start = reply.find(&format!("<{name}>")).unwrap() + name.len() + 2;
+            let end = reply.find(&format!("</{name}>")).unwrap();
+            reply[start..end]
+                .trim_start_matches("<![CDATA[")
+                .trim_end_matches("]]>")
+                .to_owned()
+        }),
+    }
 }
