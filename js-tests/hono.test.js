@@ -1,8 +1,8 @@
 'use strict'
 // wxcrypt/hono on Node (the backend WXCRYPT_BACKEND picks): the runtime checks every runtime runs
-// (js-tests/runtimes/app/hono-checks.mjs), its TypeScript types against Hono's (tsc --strict, ESM
-// and CommonJS consumers), and the README's Hono example, which is examples/workers/src/worker.mjs
-// byte for byte (that file is what js-tests/workers-example.test.js serves in workerd).
+// (js-tests/runtimes/app/hono-checks.mjs) and its TypeScript types against Hono's (tsc --strict,
+// ESM and CommonJS consumers). The README's Hono example is examples/workers/src/worker.mjs, byte
+// for byte (readme-files.test.js), which js-tests/workers-example.test.js serves in workerd.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
@@ -60,14 +60,5 @@ test('wxcrypt/hono: the types check with Hono\'s (tsc --strict)', () => {
     assert.fail(`tsc: ${err.stdout || ''}${err.stderr || ''}${err.stdout === undefined ? err.message : ''}`)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
-  }
-})
-
-test('the README\'s Hono example is examples/workers/src/worker.mjs', () => {
-  const worker = fs.readFileSync(path.join(root, 'examples', 'workers', 'src', 'worker.mjs'), 'utf8').trimEnd()
-  for (const readme of ['README.md', 'README.zh-CN.md']) {
-    const text = fs.readFileSync(path.join(root, readme), 'utf8')
-    const blocks = [...text.matchAll(/^```js\n([\s\S]*?)\n```$/gm)].map((m) => m[1])
-    assert.ok(blocks.includes(worker), `${readme} has a \`\`\`js block equal to examples/workers/src/worker.mjs`)
   }
 })
