@@ -163,6 +163,14 @@ impl RsaPublicKey {
         self.key.n().bit_width() as usize
     }
 
+    /// The key as SPKI PEM (`BEGIN PUBLIC KEY`).
+    pub fn to_spki_pem(&self) -> Result<String> {
+        use spki::EncodePublicKey;
+        self.key
+            .to_public_key_pem(der::pem::LineEnding::LF)
+            .map_err(|_| Error::KeyParse)
+    }
+
     /// Verifies RSASSA-PSS SHA-256 with any salt length (WeChat: "一般不需要指定salt长度").
     /// Errors: [`Error::SignatureInvalid`].
     pub fn verify_pss_sha256(&self, message: &[u8], signature: &[u8]) -> Result<()> {
@@ -375,6 +383,14 @@ impl Sm2PublicKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         let key = sm2::PublicKey::from_public_key_der(der).map_err(|_| Error::KeyParse)?;
         Ok(Sm2PublicKey { key })
+    }
+
+    /// The key as SPKI PEM (`BEGIN PUBLIC KEY`).
+    pub fn to_spki_pem(&self) -> Result<String> {
+        use spki::EncodePublicKey;
+        self.key
+            .to_public_key_pem(der::pem::LineEnding::LF)
+            .map_err(|_| Error::KeyParse)
     }
 
     /// Verifies a DER SM2withSM3 signature for `user_id`. Errors: [`Error::SignatureInvalid`].
