@@ -76,6 +76,7 @@ impl Algorithm {
 
 /// A signing key of the configured kind. `Debug` prints no key material.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // one per configuration, never in a hot collection
 pub enum SigningKey {
     /// RSA (PSS SHA-256 salt 32).
     Rsa(RsaPrivateKey),

@@ -406,7 +406,7 @@ impl Sm2PublicKey {
 }
 
 fn decode_hex_or_base64(t: &str) -> Result<Vec<u8>> {
-    if t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return (0..t.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&t[i..i + 2], 16).map_err(|_| Error::KeyParse))
