@@ -182,6 +182,48 @@ declare namespace WXBizDataCrypt {
     readonly WXBizMsgCrypt_DecodeBase64_Error: -40010
     /** Message push: the reply envelope cannot be written. */
     readonly WXBizMsgCrypt_GenReturnXml_Error: -40011
+    /** Not a key or certificate of the expected kind. */
+    readonly KeyParse: -42001
+    /** Key of a refused size. */
+    readonly KeySize: -42002
+    /** Signature does not verify. */
+    readonly SignatureInvalid: -42003
+    /** Decryption failed (GCM tag mismatch). */
+    readonly AeadOpen: -42004
+    /** No held key has that serial. */
+    readonly UnknownSerial: -42005
+    /** Timestamp outside the allowed window. */
+    readonly TimestampWindow: -42006
+    /** A required header or field is missing. */
+    readonly MissingField: -42007
+    /** Malformed envelope. */
+    readonly MalformedEnvelope: -42008
+    /** Cannot compute the signature or ciphertext. */
+    readonly CryptoFailure: -42009
+    /** Invalid argument. */
+    readonly InvalidArgument: -42010
+    /** 缺少Wechatmp_Serial (missing Wechatmp-Serial). */
+    readonly API_Missing_Wechatmp_Serial: 40230
+    /** 缺少Wechatmp_Timestamp (missing Wechatmp-TimeStamp). */
+    readonly API_Missing_Wechatmp_Timestamp: 40231
+    /** 缺少Wechatmp_Signature (missing Wechatmp-Signature). */
+    readonly API_Missing_Wechatmp_Signature: 40232
+    /** 缺少Wechatmp_Appid (missing Wechatmp-Appid). */
+    readonly API_Missing_Wechatmp_Appid: 40233
+    /** 签名错误 (invalid signature). */
+    readonly API_Invalid_Signature: 40234
+    /** 错误的加密 (invalid encryption). */
+    readonly API_Invalid_Encrypt: 40235
+    /** 无效的Wechatmp_Appid (invalid Wechatmp-Appid). */
+    readonly API_Invalid_Wechatmp_Appid: 40236
+    /** Wechatmp_Appid和Token不匹配 (appid does not match the access token). */
+    readonly API_Invalid_Wechatmp_Appidmatch: 40237
+    /** 开发者未设置对称密钥 (no symmetric key configured). */
+    readonly API_NoExist_DevSecretSym: 40238
+    /** 开发者未设置公钥 (no public key configured). */
+    readonly API_NoExist_DevSecretAsym: 40239
+    /** 超时的数据 (expired timestamp). */
+    readonly API_Expired_Wechatmp_Timestamp: 40240
   }
 
   /** The names of {@link ErrorCode}, used as `error.code`. */

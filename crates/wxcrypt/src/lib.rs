@@ -46,6 +46,8 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod aead;
+pub mod api_security;
 mod base64_input;
 mod data;
 mod diagnose;
@@ -53,6 +55,8 @@ mod error;
 pub mod host;
 mod json_check;
 mod msg;
+pub mod pki;
+mod rng;
 mod signature;
 
 pub use data::{

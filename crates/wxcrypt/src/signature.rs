@@ -1,6 +1,6 @@
 //! Signatures (spec §3): lowercase hex SHA-1 / HMAC-SHA256, verified in constant time.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -115,7 +115,7 @@ fn session_key_hmac(session_key: &str) -> [u8; 32] {
 #[cold]
 fn unreachable_hmac() -> Hmac<Sha256> {
     // `new_from_slice` only fails for fixed-size-key MACs; HMAC takes any key length.
-    <Hmac<Sha256> as Mac>::new(&Default::default())
+    <Hmac<Sha256> as KeyInit>::new(&Default::default())
 }
 
 /// checkSessionKey's `signature`: `hmac_sha256(key = session_key text, message = "")`.

@@ -1,0 +1,718 @@
+//! WeChat's server-API security mode (服务端 API 签名加密, issue 18): sealing requests to
+//! `api.weixin.qq.com` and opening its answers ([`ApiSecurity`]), and the platform's side for a
+//! local simulator ([`Platform`]).
+//!
+//! The contract is WeChat's guide "服务端 API 签名加密指南"
+//! (<https://developers.weixin.qq.com/miniprogram/dev/server/getting_started/api_signature>):
+//! - the parameters object gains `_n` (random), `_appid` and `_timestamp`; it is encrypted with
+//!   the API symmetric key (AES256_GCM or SM4_GCM), a fresh 12-byte iv, and the AAD
+//!   `urlpath|appid|timestamp|sn` (`sn` the symmetric key's 编号); the body is
+//!   `{"iv","data","authtag"}` (base64);
+//! - the string to sign is `urlpath\nappid\ntimestamp\nbody`, signed with the app's private key
+//!   (RSASSA-PSS SHA-256 salt 32, or SM2withSM3 with the app's asymmetric key 编号 as the SM2
+//!   user ID); headers `Wechatmp-Appid`, `Wechatmp-TimeStamp`, `Wechatmp-Signature`;
+//! - answers carry `Wechatmp-Serial`/`Wechatmp-Signature` (current platform certificate) and,
+//!   during a rotation, `Wechatmp-Serial-Deprecated`/`Wechatmp-Signature-Deprecated`; the
+//!   signed string and the AAD use the ANSWER's `Wechatmp-TimeStamp`; the SM2 user ID is the
+//!   platform certificate's 编号. The 编号 are those of the MP admin page, not certificate serials.
+//!
+//! `Wechatmp-Serial` on requests: the guide's request-header table lists only the three headers
+//! above, while its error table has `40230 API_Missing_Wechatmp_Serial`. [`ApiSecurity`] sends
+//! `Wechatmp-Serial` with the app's asymmetric key 编号 (the key that signed); this is NOT
+//! confirmed by a published source. [`Platform`] accepts a request without it and refuses one
+//! naming another 编号 (40239).
+//!
+//! `urlpath` is the URL with its scheme and without the query (a query given is dropped).
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::aead::{AeadAlgorithm, AeadKey, NONCE_LEN};
+use crate::error::{Error, Result};
+use crate::pki::{public_key_from_pem, PublicKey, RsaPrivateKey, Sm2PrivateKey};
+
+/// Default clock window, seconds.
+pub const DEFAULT_MAX_SKEW_SECONDS: u64 = 300;
+/// Largest body accepted by the openers (bytes): bounds time and memory on hostile input.
+pub const MAX_BODY_LEN: usize = 8 * 1024 * 1024;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// The algorithm pair configured in the MP admin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// `AES256_GCM` + `RSAwithSHA256` (PSS, salt 32).
+    Aes256GcmRsaSha256,
+    /// `SM4_GCM` + `SM2withSM3`.
+    Sm4GcmSm2Sm3,
+}
+
+impl Algorithm {
+    /// Parses `"AES256_GCM+RSAwithSHA256"` or `"SM4_GCM+SM2withSM3"`. Errors:
+    /// [`Error::InvalidArgument`].
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "AES256_GCM+RSAwithSHA256" => Ok(Algorithm::Aes256GcmRsaSha256),
+            "SM4_GCM+SM2withSM3" => Ok(Algorithm::Sm4GcmSm2Sm3),
+            _ => Err(Error::InvalidArgument),
+        }
+    }
+
+    /// The name as [`Algorithm::from_name`] takes it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::Aes256GcmRsaSha256 => "AES256_GCM+RSAwithSHA256",
+            Algorithm::Sm4GcmSm2Sm3 => "SM4_GCM+SM2withSM3",
+        }
+    }
+
+    fn aead(self) -> AeadAlgorithm {
+        match self {
+            Algorithm::Aes256GcmRsaSha256 => AeadAlgorithm::Aes256Gcm,
+            Algorithm::Sm4GcmSm2Sm3 => AeadAlgorithm::Sm4Gcm,
+        }
+    }
+}
+
+/// A signing key of the configured kind. `Debug` prints no key material.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // one per configuration, never in a hot collection
+pub enum SigningKey {
+    /// RSA (PSS SHA-256 salt 32).
+    Rsa(RsaPrivateKey),
+    /// SM2 (SM2withSM3).
+    Sm2(Sm2PrivateKey),
+}
+
+impl SigningKey {
+    /// Parses a private key PEM for `alg` (RSA PKCS#1/PKCS#8; SM2 PKCS#8/SEC1/hex). Errors:
+    /// [`Error::KeyParse`], [`Error::KeySize`].
+    pub fn from_pem(alg: Algorithm, pem: &str) -> Result<Self> {
+        match alg {
+            Algorithm::Aes256GcmRsaSha256 => Ok(SigningKey::Rsa(RsaPrivateKey::from_pem(pem)?)),
+            Algorithm::Sm4GcmSm2Sm3 => Ok(SigningKey::Sm2(Sm2PrivateKey::from_pem(pem)?)),
+        }
+    }
+
+    /// Signs; `sm2_id` is the SM2 user ID (ignored for RSA).
+    pub fn sign(&self, sm2_id: &str, message: &[u8]) -> Result<Vec<u8>> {
+        match self {
+            SigningKey::Rsa(k) => k.sign_pss_sha256(message),
+            SigningKey::Sm2(k) => k.sign_sm3(sm2_id, message),
+        }
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> PublicKey {
+        match self {
+            SigningKey::Rsa(k) => PublicKey::Rsa(k.public_key()),
+            SigningKey::Sm2(k) => PublicKey::Sm2(k.public_key()),
+        }
+    }
+}
+
+fn verify(alg: Algorithm, key: &PublicKey, sm2_id: &str, message: &[u8], sig: &[u8]) -> Result<()> {
+    match (alg, key) {
+        (Algorithm::Aes256GcmRsaSha256, PublicKey::Rsa(k)) => k.verify_pss_sha256(message, sig),
+        (Algorithm::Sm4GcmSm2Sm3, PublicKey::Sm2(k)) => k.verify_sm3(sm2_id, message, sig),
+        _ => Err(Error::SignatureInvalid),
+    }
+}
+
+fn public_key_for(alg: Algorithm, pem: &str) -> Result<PublicKey> {
+    let k = public_key_from_pem(pem)?;
+    match (alg, &k) {
+        (Algorithm::Aes256GcmRsaSha256, PublicKey::Rsa(_))
+        | (Algorithm::Sm4GcmSm2Sm3, PublicKey::Sm2(_)) => Ok(k),
+        _ => Err(Error::KeyParse),
+    }
+}
+
+/// The security headers of a request or an answer, read in any letter case.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headers {
+    /// `Wechatmp-Appid`.
+    pub appid: Option<String>,
+    /// `Wechatmp-TimeStamp`.
+    pub timestamp: Option<String>,
+    /// `Wechatmp-Serial`.
+    pub serial: Option<String>,
+    /// `Wechatmp-Signature`.
+    pub signature: Option<String>,
+    /// `Wechatmp-Serial-Deprecated`.
+    pub serial_deprecated: Option<String>,
+    /// `Wechatmp-Signature-Deprecated`.
+    pub signature_deprecated: Option<String>,
+}
+
+impl Headers {
+    /// Collects the security headers from name/value pairs (names in any letter case; other
+    /// headers ignored; values trimmed).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut h = Headers::default();
+        for (name, value) in pairs {
+            let slot = match name.trim().to_ascii_lowercase().as_str() {
+                "wechatmp-appid" => &mut h.appid,
+                "wechatmp-timestamp" => &mut h.timestamp,
+                "wechatmp-serial" => &mut h.serial,
+                "wechatmp-signature" => &mut h.signature,
+                "wechatmp-serial-deprecated" => &mut h.serial_deprecated,
+                "wechatmp-signature-deprecated" => &mut h.signature_deprecated,
+                _ => continue,
+            };
+            *slot = Some(value.trim().to_string());
+        }
+        h
+    }
+
+    /// The headers as (name, value) pairs in WeChat's spelling, present ones only.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        [
+            ("Wechatmp-Appid", &self.appid),
+            ("Wechatmp-TimeStamp", &self.timestamp),
+            ("Wechatmp-Serial", &self.serial),
+            ("Wechatmp-Signature", &self.signature),
+            ("Wechatmp-Serial-Deprecated", &self.serial_deprecated),
+            ("Wechatmp-Signature-Deprecated", &self.signature_deprecated),
+        ]
+        .into_iter()
+        .filter_map(|(n, v)| v.as_ref().map(|v| (n.to_string(), v.clone())))
+        .collect()
+    }
+}
+
+/// A sealed request or answer: the headers to set and the exact body to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sealed {
+    /// The security headers.
+    pub headers: Headers,
+    /// The body, `{"iv":…,"data":…,"authtag":…}`.
+    pub body: String,
+}
+
+/// What [`ApiSecurity::open_response`] returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedResponse {
+    /// The answer object as JSON, without `_n`, `_appid`, `_timestamp`.
+    pub json: String,
+    /// The 编号 of the held certificate that verified it.
+    pub serial: String,
+    /// True when that certificate is the one being retired (`Wechatmp-Serial-Deprecated`):
+    /// download the new platform certificate from the MP admin.
+    pub deprecated: bool,
+}
+
+/// Optional inputs of the sealers, for tests and vectors.
+#[derive(Clone, Debug, Default)]
+pub struct SealOptions<'a> {
+    /// The `_n` string (default: 16 random bytes, base64 without padding).
+    pub nonce: Option<&'a str>,
+    /// The 12-byte iv (default: random).
+    pub iv: Option<[u8; NONCE_LEN]>,
+}
+
+/// `scheme://host/path` of a URL: the query and fragment dropped. Errors:
+/// [`Error::InvalidArgument`] without an `http(s)://` scheme.
+pub fn url_path(url: &str) -> Result<&str> {
+    let u = url.trim();
+    if !(u.starts_with("https://") || u.starts_with("http://")) {
+        return Err(Error::InvalidArgument);
+    }
+    Ok(u.split(['?', '#']).next().unwrap_or(u))
+}
+
+/// `urlpath\nappid\ntimestamp\nbody`.
+pub fn string_to_sign(url_path: &str, appid: &str, timestamp: &str, body: &str) -> String {
+    format!("{url_path}\n{appid}\n{timestamp}\n{body}")
+}
+
+/// `urlpath|appid|timestamp|sn`.
+pub fn aad(url_path: &str, appid: &str, timestamp: &str, sym_sn: &str) -> String {
+    format!("{url_path}|{appid}|{timestamp}|{sym_sn}")
+}
+
+fn json_str(s: &str) -> String {
+    Value::String(s.to_string()).to_string()
+}
+
+/// Encrypts `params_json` (an object) with the security fields prepended, returning the body.
+fn seal_body(
+    key: &AeadKey,
+    url_path: &str,
+    appid: &str,
+    timestamp: u64,
+    sym_sn: &str,
+    params_json: &str,
+    opts: &SealOptions<'_>,
+) -> Result<String> {
+    let p = params_json.trim();
+    let parsed: Value = serde_json::from_str(p).map_err(|_| Error::InvalidArgument)?;
+    let obj = parsed.as_object().ok_or(Error::InvalidArgument)?;
+    if obj.contains_key("_n") || obj.contains_key("_appid") || obj.contains_key("_timestamp") {
+        return Err(Error::InvalidArgument);
+    }
+    let inner = p[1..p.len() - 1].trim();
+    let nonce = match opts.nonce {
+        Some(n) => n.to_string(),
+        None => {
+            let mut b = [0u8; 16];
+            crate::rng::fill(&mut b).map_err(|_| Error::CryptoFailure)?;
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(b)
+        }
+    };
+    let mut plain = format!(
+        "{{\"_n\":{},\"_appid\":{},\"_timestamp\":{timestamp}",
+        json_str(&nonce),
+        json_str(appid)
+    );
+    if !inner.is_empty() {
+        plain.push(',');
+        plain.push_str(inner);
+    }
+    plain.push('}');
+    let plain = zeroize::Zeroizing::new(plain);
+    let iv = match opts.iv {
+        Some(iv) => iv,
+        None => crate::aead::random_nonce()?,
+    };
+    let ts = timestamp.to_string();
+    let (ct, tag) = key.seal_detached(
+        &iv,
+        aad(url_path, appid, &ts, sym_sn).as_bytes(),
+        plain.as_bytes(),
+    )?;
+    Ok(format!(
+        "{{\"iv\":\"{}\",\"data\":\"{}\",\"authtag\":\"{}\"}}",
+        B64.encode(iv),
+        B64.encode(ct),
+        B64.encode(tag)
+    ))
+}
+
+/// Why opening a body failed, before mapping to the side's error codes.
+enum BodyError {
+    Unencrypted,
+    Malformed,
+    Open,
+    Appid,
+    Timestamp,
+}
+
+/// Decrypts an envelope body and checks `_appid`/`_timestamp`; returns the object without them.
+fn open_body(
+    key: &AeadKey,
+    url_path: &str,
+    appid: &str,
+    ts: &str,
+    sym_sn: &str,
+    body: &str,
+) -> core::result::Result<String, BodyError> {
+    if body.len() > MAX_BODY_LEN {
+        return Err(BodyError::Malformed);
+    }
+    let env: Value = serde_json::from_str(body).map_err(|_| BodyError::Malformed)?;
+    let env = env.as_object().ok_or(BodyError::Malformed)?;
+    let field = |k: &str| env.get(k).map(|v| v.as_str().ok_or(BodyError::Malformed));
+    let (iv, data, tag) = match (field("iv"), field("data"), field("authtag")) {
+        (Some(iv), Some(data), Some(tag)) => (iv?, data?, tag?),
+        _ => return Err(BodyError::Unencrypted),
+    };
+    let iv = B64.decode(iv).map_err(|_| BodyError::Malformed)?;
+    let data = B64.decode(data).map_err(|_| BodyError::Malformed)?;
+    let tag = B64.decode(tag).map_err(|_| BodyError::Malformed)?;
+    if iv.len() != NONCE_LEN || tag.len() != crate::aead::TAG_LEN {
+        return Err(BodyError::Malformed);
+    }
+    let plain = key
+        .open_detached(
+            &iv,
+            aad(url_path, appid, ts, sym_sn).as_bytes(),
+            &data,
+            &tag,
+        )
+        .map_err(|_| BodyError::Open)?;
+    let mut obj: Map<String, Value> =
+        serde_json::from_slice(&plain).map_err(|_| BodyError::Malformed)?;
+    if obj.remove("_appid").as_ref().and_then(Value::as_str) != Some(appid) {
+        return Err(BodyError::Appid);
+    }
+    let ts_ok = match obj.remove("_timestamp") {
+        Some(Value::Number(n)) => n.to_string() == ts,
+        Some(Value::String(s)) => s == ts,
+        _ => false,
+    };
+    if !ts_ok {
+        return Err(BodyError::Timestamp);
+    }
+    obj.remove("_n");
+    Ok(Value::Object(obj).to_string())
+}
+
+fn parse_ts(ts: &str) -> Option<u64> {
+    if ts.is_empty() || ts.len() > 19 || !ts.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    ts.parse().ok()
+}
+
+fn in_window(ts: u64, now: u64, max_skew: u64) -> bool {
+    ts.abs_diff(now) <= max_skew
+}
+
+/// The keys an app holds: what [`ApiSecurity::new`] takes.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The mini program's appid.
+    pub app_id: String,
+    /// The algorithm pair.
+    pub algorithm: Algorithm,
+    /// The API symmetric key, base64 (32 bytes for AES256_GCM, 16 for SM4_GCM).
+    pub symmetric_key: String,
+    /// Its 编号.
+    pub symmetric_key_sn: String,
+    /// The app's private key, PEM.
+    pub private_key: String,
+    /// Its 编号 (the SM2 user ID of requests).
+    pub private_key_sn: String,
+    /// Platform certificates (or public keys), PEM, with their 编号.
+    pub platform_certificates: Vec<(String, String)>,
+    /// Clock window, seconds (default [`DEFAULT_MAX_SKEW_SECONDS`]).
+    pub max_skew_seconds: u64,
+}
+
+/// The developer's side: seals requests, opens answers. Parse once, use for every call.
+#[derive(Clone, Debug)]
+pub struct ApiSecurity {
+    app_id: String,
+    alg: Algorithm,
+    sym_key: AeadKey,
+    sym_sn: String,
+    private_key: SigningKey,
+    private_key_sn: String,
+    platform: Vec<(String, PublicKey)>,
+    max_skew: u64,
+}
+
+impl ApiSecurity {
+    /// Parses and checks every key. Errors: [`Error::KeyParse`] / [`Error::KeySize`] for a key
+    /// (a certificate of the wrong algorithm is `KeyParse`), [`Error::InvalidArgument`] for an
+    /// empty appid or 编号, or no platform certificate.
+    pub fn new(config: &Config) -> Result<Self> {
+        let alg = config.algorithm;
+        if config.app_id.is_empty()
+            || config.symmetric_key_sn.is_empty()
+            || config.private_key_sn.is_empty()
+            || config.platform_certificates.is_empty()
+            || config
+                .platform_certificates
+                .iter()
+                .any(|(sn, _)| sn.is_empty())
+        {
+            return Err(Error::InvalidArgument);
+        }
+        let platform = config
+            .platform_certificates
+            .iter()
+            .map(|(sn, pem)| Ok((sn.clone(), public_key_for(alg, pem)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ApiSecurity {
+            app_id: config.app_id.clone(),
+            alg,
+            sym_key: AeadKey::from_base64(alg.aead(), &config.symmetric_key)?,
+            sym_sn: config.symmetric_key_sn.clone(),
+            private_key: SigningKey::from_pem(alg, &config.private_key)?,
+            private_key_sn: config.private_key_sn.clone(),
+            platform,
+            max_skew: config.max_skew_seconds,
+        })
+    }
+
+    /// The private key (e.g. for [`RsaPrivateKey::to_pkcs8_der`] when a host delegates).
+    pub fn private_key(&self) -> &SigningKey {
+        &self.private_key
+    }
+
+    /// Seals a call: `params_json` is the API's parameters object (URL and POST parameters,
+    /// without the access token). Returns the headers and the body to POST to `url`.
+    /// Errors: [`Error::InvalidArgument`] (not an object, already holding a `_` security field,
+    /// a URL without scheme), [`Error::CryptoFailure`].
+    pub fn seal_request(
+        &self,
+        url: &str,
+        params_json: &str,
+        timestamp: u64,
+        opts: &SealOptions<'_>,
+    ) -> Result<Sealed> {
+        let path = url_path(url)?;
+        let body = seal_body(
+            &self.sym_key,
+            path,
+            &self.app_id,
+            timestamp,
+            &self.sym_sn,
+            params_json,
+            opts,
+        )?;
+        let ts = timestamp.to_string();
+        let sig = self.private_key.sign(
+            &self.private_key_sn,
+            string_to_sign(path, &self.app_id, &ts, &body).as_bytes(),
+        )?;
+        Ok(Sealed {
+            headers: Headers {
+                appid: Some(self.app_id.clone()),
+                timestamp: Some(ts),
+                serial: Some(self.private_key_sn.clone()),
+                signature: Some(B64.encode(sig)),
+                serial_deprecated: None,
+                signature_deprecated: None,
+            },
+            body,
+        })
+    }
+
+    /// Opens an answer to a call to `url`: picks the signature whose 编号 is a held platform
+    /// certificate (current first, then deprecated), verifies it over the answer's timestamp,
+    /// decrypts with the answer's timestamp in the AAD, checks `_appid` and `_timestamp`, and
+    /// the clock window around `now` (Unix seconds).
+    ///
+    /// Errors: [`Error::MissingField`] (no `Wechatmp-Appid`/`-TimeStamp`/signature, or an
+    /// unencrypted body: fail closed), [`Error::ValidateAppid`] (header or `_appid` of another
+    /// app), [`Error::TimestampWindow`] (outside the window, or `_timestamp` differs),
+    /// [`Error::UnknownSerial`], [`Error::SignatureInvalid`], [`Error::MalformedEnvelope`],
+    /// [`Error::AeadOpen`].
+    pub fn open_response(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+    ) -> Result<OpenedResponse> {
+        let path = url_path(url)?;
+        if body.len() > MAX_BODY_LEN {
+            return Err(Error::MalformedEnvelope);
+        }
+        let appid = headers.appid.as_deref().ok_or(Error::MissingField)?;
+        let ts = headers.timestamp.as_deref().ok_or(Error::MissingField)?;
+        if headers.signature.is_none() && headers.signature_deprecated.is_none() {
+            return Err(Error::MissingField);
+        }
+        if appid != self.app_id {
+            return Err(Error::ValidateAppid);
+        }
+        let ts_n = parse_ts(ts).ok_or(Error::MalformedEnvelope)?;
+        if !in_window(ts_n, now, self.max_skew) {
+            return Err(Error::TimestampWindow);
+        }
+        let held = |sn: &Option<String>| {
+            sn.as_deref()
+                .and_then(|sn| self.platform.iter().find(|(s, _)| s == sn))
+        };
+        let (sn, key, sig, deprecated) =
+            if let (Some((sn, key)), Some(sig)) = (held(&headers.serial), &headers.signature) {
+                (sn, key, sig, false)
+            } else if let (Some((sn, key)), Some(sig)) = (
+                held(&headers.serial_deprecated),
+                &headers.signature_deprecated,
+            ) {
+                (sn, key, sig, true)
+            } else {
+                return Err(Error::UnknownSerial);
+            };
+        let sig = B64.decode(sig).map_err(|_| Error::SignatureInvalid)?;
+        verify(
+            self.alg,
+            key,
+            sn,
+            string_to_sign(path, appid, ts, body).as_bytes(),
+            &sig,
+        )?;
+        let json =
+            open_body(&self.sym_key, path, appid, ts, &self.sym_sn, body).map_err(|e| match e {
+                BodyError::Unencrypted => Error::MissingField,
+                BodyError::Malformed => Error::MalformedEnvelope,
+                BodyError::Open => Error::AeadOpen,
+                BodyError::Appid => Error::ValidateAppid,
+                BodyError::Timestamp => Error::TimestampWindow,
+            })?;
+        Ok(OpenedResponse {
+            json,
+            serial: sn.clone(),
+            deprecated,
+        })
+    }
+}
+
+/// The platform's keys for one app: what [`Platform::new`] takes (a local simulator).
+#[derive(Clone, Debug)]
+pub struct PlatformConfig {
+    /// The app's appid.
+    pub app_id: String,
+    /// The algorithm pair.
+    pub algorithm: Algorithm,
+    /// The app's symmetric key, base64, and its 编号.
+    pub symmetric_key: String,
+    /// The symmetric key's 编号.
+    pub symmetric_key_sn: String,
+    /// The app's public key (SPKI PEM or certificate PEM) and its 编号.
+    pub app_public_key: String,
+    /// The app's asymmetric key 编号 (the SM2 user ID of requests).
+    pub app_key_sn: String,
+    /// The platform's current private key, PEM, and its certificate 编号.
+    pub platform_private_key: String,
+    /// The current certificate's 编号.
+    pub platform_sn: String,
+    /// During a rotation: the retiring private key and its 编号 (answers carry both signatures).
+    pub deprecated: Option<(String, String)>,
+    /// Clock window, seconds.
+    pub max_skew_seconds: u64,
+}
+
+/// The platform's side (a simulator): opens requests with WeChat's `40230`..`40240` errors and
+/// seals answers.
+#[derive(Clone, Debug)]
+pub struct Platform {
+    app_id: String,
+    alg: Algorithm,
+    sym_key: AeadKey,
+    sym_sn: String,
+    app_key: PublicKey,
+    app_key_sn: String,
+    key: SigningKey,
+    sn: String,
+    deprecated: Option<(SigningKey, String)>,
+    max_skew: u64,
+}
+
+impl Platform {
+    /// Parses every key. Errors as [`ApiSecurity::new`].
+    pub fn new(config: &PlatformConfig) -> Result<Self> {
+        let alg = config.algorithm;
+        if config.app_id.is_empty()
+            || config.symmetric_key_sn.is_empty()
+            || config.app_key_sn.is_empty()
+            || config.platform_sn.is_empty()
+        {
+            return Err(Error::InvalidArgument);
+        }
+        let deprecated = match &config.deprecated {
+            Some((pem, sn)) if !sn.is_empty() => {
+                Some((SigningKey::from_pem(alg, pem)?, sn.clone()))
+            }
+            Some(_) => return Err(Error::InvalidArgument),
+            None => None,
+        };
+        Ok(Platform {
+            app_id: config.app_id.clone(),
+            alg,
+            sym_key: AeadKey::from_base64(alg.aead(), &config.symmetric_key)?,
+            sym_sn: config.symmetric_key_sn.clone(),
+            app_key: public_key_for(alg, &config.app_public_key)?,
+            app_key_sn: config.app_key_sn.clone(),
+            key: SigningKey::from_pem(alg, &config.platform_private_key)?,
+            sn: config.platform_sn.clone(),
+            deprecated,
+            max_skew: config.max_skew_seconds,
+        })
+    }
+
+    /// Opens a request to `url`, as WeChat would: returns the parameters object as JSON
+    /// (without `_n`, `_appid`, `_timestamp`). Errors, in WeChat's order of checks as far as
+    /// known: [`Error::ApiMissingAppid`], [`Error::ApiMissingTimestamp`],
+    /// [`Error::ApiMissingSignature`], [`Error::ApiInvalidAppid`] (header or `_appid`),
+    /// [`Error::ApiExpiredTimestamp`] (window or `_timestamp`), [`Error::ApiNoPublicKey`] (a
+    /// `Wechatmp-Serial` naming another 编号), [`Error::ApiInvalidSignature`],
+    /// [`Error::ApiInvalidEncrypt`] (no envelope, malformed, tag mismatch, oversized).
+    pub fn open_request(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+    ) -> Result<String> {
+        let path = url_path(url)?;
+        let appid = headers.appid.as_deref().ok_or(Error::ApiMissingAppid)?;
+        let ts = headers
+            .timestamp
+            .as_deref()
+            .ok_or(Error::ApiMissingTimestamp)?;
+        let sig = headers
+            .signature
+            .as_deref()
+            .ok_or(Error::ApiMissingSignature)?;
+        if appid != self.app_id {
+            return Err(Error::ApiInvalidAppid);
+        }
+        let ts_n = parse_ts(ts).ok_or(Error::ApiExpiredTimestamp)?;
+        if !in_window(ts_n, now, self.max_skew) {
+            return Err(Error::ApiExpiredTimestamp);
+        }
+        if headers
+            .serial
+            .as_deref()
+            .is_some_and(|s| s != self.app_key_sn)
+        {
+            return Err(Error::ApiNoPublicKey);
+        }
+        if body.len() > MAX_BODY_LEN {
+            return Err(Error::ApiInvalidEncrypt);
+        }
+        let sig = B64.decode(sig).map_err(|_| Error::ApiInvalidSignature)?;
+        verify(
+            self.alg,
+            &self.app_key,
+            &self.app_key_sn,
+            string_to_sign(path, appid, ts, body).as_bytes(),
+            &sig,
+        )
+        .map_err(|_| Error::ApiInvalidSignature)?;
+        open_body(&self.sym_key, path, appid, ts, &self.sym_sn, body).map_err(|e| match e {
+            BodyError::Appid => Error::ApiInvalidAppid,
+            BodyError::Timestamp => Error::ApiExpiredTimestamp,
+            _ => Error::ApiInvalidEncrypt,
+        })
+    }
+
+    /// Seals an answer (`answer_json`, an object) to a call to `url`: encrypted, signed with the
+    /// current key (and the deprecated one during a rotation). Errors as
+    /// [`ApiSecurity::seal_request`].
+    pub fn seal_response(
+        &self,
+        url: &str,
+        answer_json: &str,
+        timestamp: u64,
+        opts: &SealOptions<'_>,
+    ) -> Result<Sealed> {
+        let path = url_path(url)?;
+        let body = seal_body(
+            &self.sym_key,
+            path,
+            &self.app_id,
+            timestamp,
+            &self.sym_sn,
+            answer_json,
+            opts,
+        )?;
+        let ts = timestamp.to_string();
+        let m = string_to_sign(path, &self.app_id, &ts, &body);
+        let sig = B64.encode(self.key.sign(&self.sn, m.as_bytes())?);
+        let (serial_deprecated, signature_deprecated) = match &self.deprecated {
+            Some((k, sn)) => (
+                Some(sn.clone()),
+                Some(B64.encode(k.sign(sn, m.as_bytes())?)),
+            ),
+            None => (None, None),
+        };
+        Ok(Sealed {
+            headers: Headers {
+                appid: Some(self.app_id.clone()),
+                timestamp: Some(ts),
+                serial: Some(self.sn.clone()),
+                signature: Some(sig),
+                serial_deprecated,
+                signature_deprecated,
+            },
+            body,
+        })
+    }
+}

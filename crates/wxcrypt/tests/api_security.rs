@@ -1,0 +1,504 @@
+//! The official server-API security vector (vectors/api-security.json) and hostile inputs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use base64::Engine as _;
+use serde_json::Value;
+use wxcrypt::aead::{AeadAlgorithm, AeadKey};
+use wxcrypt::api_security::*;
+use wxcrypt::pki::*;
+use wxcrypt::Error;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+const K1024: &str = "-----BEGIN RSA PRIVATE KEY-----
+MIICWQIBAAKBgQDCKUQebe54+XJjtxBrhMdF1Ly2ERLUAiBDvjvnebMzTJsP+Y+Q
+0o04AV3KlYXmdAk8rzOkH4DzbNdvZd1d7bFifRjhSAxKqHXVXRnR6V6W+qCM9Ij3
+HGSlmbtpiy4R+zfNWfwYj0D7Nt79RYpEsStKr8uw0siuvrFFbXVGZHyebQIDAQAB
+An8l6+liCBaLiizNTPPoDAbfnK0+4hbLUZ77nCwXCa32Vv/yHsvrfTQXvCyVZJ7C
+Y+dp8s4jQAPvh1KMb1jM/5+lRbCQjsP2WzIL24SxFE658riJbbFNjeKKihLJmAXs
+ASzpdPVBZucuTsyZ0xdyhxeUzwn4AO7CBK0TSQn6lfk5AkEA4jQiP8lVrllO7O0k
+5RlQpEdqbDa6+xbEvbhDG30gGzJs5ZNJVAx8ZeTWrrNjhoKocuKbVJJlvLS8pUBv
+qOBJJwJBANu8nwuw7zvdBiq5OVETEdQO+M7TnCV2WZEvjopCyMXsNEHgCtP+T6ge
+dVC74x2oE2Kx5zHqtMdx0Kjmr7GdUEsCQFJ0MHvR1wKbmVJxyv4bsTKAucFCXfwC
+u6pwTT3q6VYglmNEwfj6KCo4NS0vRLsWS3K9OWOljaIwu4b9KvaC8wcCQDzwN29n
+l0ETz8UDbyjT0AruSAQb3V7qTnacKLyhPsrc8bUfLAGUsoSeRcyo/phX52BklAhc
+3du97a8ZornwNbcCQFHpQLkkl0ajBbiinuefXNqiBpExHraDvIIASEQY2tgLMKfD
+2SHfHDtrLQBQdGPgymYaowJjX65kDf0LiMC6c3s=
+-----END RSA PRIVATE KEY-----";
+
+fn v() -> Value {
+    serde_json::from_str(include_str!("../../../vectors/api-security.json")).unwrap()
+}
+fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+    v[k].as_str().unwrap()
+}
+fn config(v: &Value, certs: Vec<(String, String)>) -> Config {
+    Config {
+        app_id: s(v, "appid").into(),
+        algorithm: Algorithm::Aes256GcmRsaSha256,
+        symmetric_key: s(v, "symmetric_key").into(),
+        symmetric_key_sn: s(v, "symmetric_key_sn").into(),
+        private_key: s(v, "private_key").into(),
+        private_key_sn: s(v, "private_key_sn").into(),
+        platform_certificates: certs,
+        max_skew_seconds: DEFAULT_MAX_SKEW_SECONDS,
+    }
+}
+fn official() -> (Value, ApiSecurity) {
+    let v = v();
+    let c = config(
+        &v,
+        vec![(
+            s(&v, "platform_certificate_sn").into(),
+            s(&v, "platform_certificate").into(),
+        )],
+    );
+    let sec = ApiSecurity::new(&c).unwrap();
+    (v, sec)
+}
+fn resp_headers(v: &Value) -> Headers {
+    let h = v["response"]["headers"].as_object().unwrap();
+    Headers::from_pairs(h.iter().map(|(k, x)| (k.as_str(), x.as_str().unwrap())))
+}
+
+#[test]
+fn request_reproduced_byte_for_byte() {
+    let (v, sec) = official();
+    let r = &v["request"];
+    let iv: [u8; 12] = B64.decode(s(r, "iv")).unwrap().try_into().unwrap();
+    let sealed = sec
+        .seal_request(
+            s(&v, "url"),
+            s(r, "params"),
+            r["timestamp"].as_u64().unwrap(),
+            &SealOptions {
+                nonce: Some(s(r, "nonce")),
+                iv: Some(iv),
+            },
+        )
+        .unwrap();
+    assert_eq!(sealed.body, s(r, "body"));
+    assert_eq!(sealed.headers.appid.as_deref(), Some("wxba6223c06417af7b"));
+    assert_eq!(sealed.headers.timestamp.as_deref(), Some("1635927954"));
+    // A fresh PSS signature verifies with the app's public key.
+    let pk = RsaPrivateKey::from_pem(s(&v, "private_key"))
+        .unwrap()
+        .public_key();
+    let m = string_to_sign(s(&v, "url"), s(&v, "appid"), "1635927954", &sealed.body);
+    let sig = B64.decode(sealed.headers.signature.unwrap()).unwrap();
+    pk.verify_pss_sha256(m.as_bytes(), &sig).unwrap();
+    // The published signature verifies too.
+    pk.verify_pss_sha256(m.as_bytes(), &B64.decode(s(r, "signature")).unwrap())
+        .unwrap();
+}
+
+#[test]
+fn response_verified_and_decrypted() {
+    let (v, sec) = official();
+    let opened = sec
+        .open_response(
+            s(&v, "url"),
+            &resp_headers(&v),
+            s(&v["response"], "body"),
+            1635927956,
+        )
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&opened.json).unwrap(),
+        v["response"]["answer"]
+    );
+    assert_eq!(opened.serial, "79ba700ea147819f640941bceb38b1d1");
+    assert!(!opened.deprecated);
+}
+
+#[test]
+fn certificate_parsed() {
+    let v = v();
+    let c = Certificate::from_pem(s(&v, "platform_certificate")).unwrap();
+    assert_eq!(c.serial_hex, "784F98CBBBCCFE8F9E1C7B1F33ED5B1892446534");
+    assert!(c.is_valid_at(1700000000));
+    assert!(!c.is_valid_at(1635927956)); // issued 2022-09-05, after the vector's date
+    assert!(matches!(c.public_key, PublicKey::Rsa(ref k) if k.bits() == 2048));
+}
+
+#[test]
+fn unknown_serial_refused() {
+    let v = v();
+    // Holding only the (unpublished) deprecated 编号, mapped to some other key.
+    let c = config(
+        &v,
+        vec![(
+            "2171af9cdf1d7404423852e7e183d852".into(),
+            s(&v, "platform_certificate").into(),
+        )],
+    );
+    let sec = ApiSecurity::new(&c).unwrap();
+    let e = sec.open_response(
+        s(&v, "url"),
+        &resp_headers(&v),
+        s(&v["response"], "body"),
+        1635927956,
+    );
+    assert_eq!(e, Err(Error::SignatureInvalid));
+    let c = config(
+        &v,
+        vec![("0000".into(), s(&v, "platform_certificate").into())],
+    );
+    let sec = ApiSecurity::new(&c).unwrap();
+    let e = sec.open_response(
+        s(&v, "url"),
+        &resp_headers(&v),
+        s(&v["response"], "body"),
+        1635927956,
+    );
+    assert_eq!(e, Err(Error::UnknownSerial));
+}
+
+#[test]
+fn hostile_responses() {
+    let (v, sec) = official();
+    let url = s(&v, "url");
+    let body = s(&v["response"], "body");
+    let h = resp_headers(&v);
+    let now = 1635927956;
+    let open = |h: &Headers, b: &str, now| sec.open_response(url, h, b, now);
+    // Flipped byte in data / tag / iv: the signature covers the body, so it fails first.
+    for field in ["HExs", "z2BF", "r2WD"] {
+        let b = body.replacen(field, &field.to_lowercase(), 1);
+        assert_eq!(open(&h, &b, now), Err(Error::SignatureInvalid), "{field}");
+    }
+    // Flipped signature.
+    let mut h2 = h.clone();
+    h2.signature = Some(h.signature.clone().unwrap().replacen('H', "G", 1));
+    assert_eq!(open(&h2, body, now), Err(Error::SignatureInvalid));
+    // Timestamp header changed (AAD part and signed part).
+    let mut h2 = h.clone();
+    h2.timestamp = Some("1635927957".into());
+    assert_eq!(open(&h2, body, now), Err(Error::SignatureInvalid));
+    // Out of window.
+    assert_eq!(open(&h, body, now + 301), Err(Error::TimestampWindow));
+    assert_eq!(open(&h, body, now - 301), Err(Error::TimestampWindow));
+    // Another appid in the header.
+    let mut h2 = h.clone();
+    h2.appid = Some("wx0000000000000000".into());
+    assert_eq!(open(&h2, body, now), Err(Error::ValidateAppid));
+    // Missing headers: unsigned answer.
+    for i in 0..3 {
+        let mut h2 = h.clone();
+        match i {
+            0 => h2.appid = None,
+            1 => h2.timestamp = None,
+            _ => {
+                h2.signature = None;
+                h2.signature_deprecated = None
+            }
+        }
+        assert_eq!(open(&h2, body, now), Err(Error::MissingField));
+    }
+    // Wrong URL (AAD and signed string).
+    assert_eq!(
+        sec.open_response("https://api.weixin.qq.com/wxa/other", &h, body, now),
+        Err(Error::SignatureInvalid)
+    );
+    // Huge body, bounded.
+    let huge = "x".repeat(MAX_BODY_LEN + 1);
+    assert_eq!(open(&h, &huge, now), Err(Error::MalformedEnvelope));
+}
+
+#[test]
+fn header_names_in_any_case() {
+    let (v, sec) = official();
+    let h = v["response"]["headers"].as_object().unwrap();
+    let lower: Vec<(String, String)> = h
+        .iter()
+        .map(|(k, x)| (k.to_lowercase(), x.as_str().unwrap().into()))
+        .collect();
+    let hs = Headers::from_pairs(lower.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+    sec.open_response(s(&v, "url"), &hs, s(&v["response"], "body"), 1635927956)
+        .unwrap();
+}
+
+/// A platform using the vector's app key as its own key, to exercise the platform side and
+/// every post-signature check with valid signatures.
+fn rsa_pair() -> (Value, ApiSecurity, Platform) {
+    let v = v();
+    let key = RsaPrivateKey::from_pem(s(&v, "private_key")).unwrap();
+    let pub_pem = key.public_key().to_spki_pem().unwrap();
+    let sec = ApiSecurity::new(&config(&v, vec![("PLATSN".into(), pub_pem.clone())])).unwrap();
+    let plat = Platform::new(&PlatformConfig {
+        app_id: s(&v, "appid").into(),
+        algorithm: Algorithm::Aes256GcmRsaSha256,
+        symmetric_key: s(&v, "symmetric_key").into(),
+        symmetric_key_sn: s(&v, "symmetric_key_sn").into(),
+        app_public_key: pub_pem,
+        app_key_sn: s(&v, "private_key_sn").into(),
+        platform_private_key: s(&v, "private_key").into(),
+        platform_sn: "PLATSN".into(),
+        deprecated: Some((s(&v, "private_key").into(), "OLDSN".into())),
+        max_skew_seconds: 300,
+    })
+    .unwrap();
+    (v, sec, plat)
+}
+
+#[test]
+fn platform_round_trip_and_errcodes() {
+    let (v, sec, plat) = rsa_pair();
+    let url = "https://api.weixin.qq.com/wxa/getuserriskrank?access_token=T";
+    let req = sec
+        .seal_request(
+            url,
+            r#"{"openid":"o1","scene":0}"#,
+            1000,
+            &SealOptions::default(),
+        )
+        .unwrap();
+    let params = plat
+        .open_request(url, &req.headers, &req.body, 1000)
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&params).unwrap(),
+        serde_json::json!({"openid":"o1","scene":0})
+    );
+    let mut h = req.headers.clone();
+    h.signature = None;
+    assert_eq!(
+        plat.open_request(url, &h, &req.body, 1000)
+            .unwrap_err()
+            .code(),
+        40232
+    );
+    let mut h = req.headers.clone();
+    h.appid = None;
+    assert_eq!(
+        plat.open_request(url, &h, &req.body, 1000)
+            .unwrap_err()
+            .code(),
+        40233
+    );
+    let mut h = req.headers.clone();
+    h.timestamp = None;
+    assert_eq!(
+        plat.open_request(url, &h, &req.body, 1000)
+            .unwrap_err()
+            .code(),
+        40231
+    );
+    assert_eq!(
+        plat.open_request(url, &req.headers, &req.body, 1400)
+            .unwrap_err()
+            .code(),
+        40240
+    );
+    let tampered = req.body.replacen("\"data\":\"", "\"data\":\"A", 1);
+    assert_eq!(
+        plat.open_request(url, &req.headers, &tampered, 1000)
+            .unwrap_err()
+            .code(),
+        40234
+    );
+    let mut h = req.headers.clone();
+    h.serial = Some("other".into());
+    assert_eq!(
+        plat.open_request(url, &h, &req.body, 1000)
+            .unwrap_err()
+            .code(),
+        40239
+    );
+    let mut h = req.headers.clone();
+    h.appid = Some("wxother".into());
+    assert_eq!(
+        plat.open_request(url, &h, &req.body, 1000)
+            .unwrap_err()
+            .code(),
+        40236
+    );
+
+    // Answers: current and deprecated signatures.
+    let ans = plat
+        .seal_response(
+            url,
+            r#"{"errcode":0,"errmsg":"ok"}"#,
+            1001,
+            &SealOptions::default(),
+        )
+        .unwrap();
+    let o = sec
+        .open_response(url, &ans.headers, &ans.body, 1001)
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&o.json).unwrap(),
+        serde_json::json!({"errcode":0,"errmsg":"ok"})
+    );
+    assert!(!o.deprecated);
+    // A client holding only the retiring certificate: verified by the deprecated signature.
+    let key = RsaPrivateKey::from_pem(s(&v, "private_key")).unwrap();
+    let old = ApiSecurity::new(&config(
+        &v,
+        vec![("OLDSN".into(), key.public_key().to_spki_pem().unwrap())],
+    ))
+    .unwrap();
+    let o = old
+        .open_response(url, &ans.headers, &ans.body, 1001)
+        .unwrap();
+    assert!(o.deprecated);
+    assert_eq!(o.serial, "OLDSN");
+}
+
+#[test]
+fn unencrypted_answer_refused_even_when_signed() {
+    let (v, sec, _) = rsa_pair();
+    let key = RsaPrivateKey::from_pem(s(&v, "private_key")).unwrap();
+    let url = "https://api.weixin.qq.com/wxa/x";
+    let body = r#"{"errcode":0,"errmsg":"ok"}"#;
+    let sig = key
+        .sign_pss_sha256(string_to_sign(url, s(&v, "appid"), "5", body).as_bytes())
+        .unwrap();
+    let h = Headers {
+        appid: Some(s(&v, "appid").into()),
+        timestamp: Some("5".into()),
+        serial: Some("PLATSN".into()),
+        signature: Some(B64.encode(sig)),
+        ..Headers::default()
+    };
+    assert_eq!(
+        sec.open_response(url, &h, body, 5),
+        Err(Error::MissingField)
+    );
+}
+
+#[test]
+fn sm2_sm4_round_trip() {
+    let app = Sm2PrivateKey::from_pem(&"11".repeat(32)).unwrap();
+    let plat_key = Sm2PrivateKey::from_pem(&"22".repeat(32)).unwrap();
+    let sym = B64.encode([7u8; 16]);
+    let sec = ApiSecurity::new(&Config {
+        app_id: "wxapp".into(),
+        algorithm: Algorithm::Sm4GcmSm2Sm3,
+        symmetric_key: sym.clone(),
+        symmetric_key_sn: "SYMSN".into(),
+        private_key: "11".repeat(32),
+        private_key_sn: "APPSN".into(),
+        platform_certificates: vec![(
+            "PLATSN".into(),
+            plat_key.public_key().to_spki_pem().unwrap(),
+        )],
+        max_skew_seconds: 300,
+    })
+    .unwrap();
+    let plat = Platform::new(&PlatformConfig {
+        app_id: "wxapp".into(),
+        algorithm: Algorithm::Sm4GcmSm2Sm3,
+        symmetric_key: sym,
+        symmetric_key_sn: "SYMSN".into(),
+        app_public_key: app.public_key().to_spki_pem().unwrap(),
+        app_key_sn: "APPSN".into(),
+        platform_private_key: "22".repeat(32),
+        platform_sn: "PLATSN".into(),
+        deprecated: None,
+        max_skew_seconds: 300,
+    })
+    .unwrap();
+    let url = "https://api.weixin.qq.com/wxa/getuserriskrank";
+    let req = sec
+        .seal_request(url, r#"{"a":1}"#, 50, &SealOptions::default())
+        .unwrap();
+    // The SM2 user ID of a request is the app's key 编号.
+    let m = string_to_sign(url, "wxapp", "50", &req.body);
+    let sig = B64
+        .decode(req.headers.signature.as_deref().unwrap())
+        .unwrap();
+    app.public_key()
+        .verify_sm3("APPSN", m.as_bytes(), &sig)
+        .unwrap();
+    assert_eq!(
+        app.public_key().verify_sm3("PLATSN", m.as_bytes(), &sig),
+        Err(Error::SignatureInvalid)
+    );
+    assert_eq!(
+        plat.open_request(url, &req.headers, &req.body, 50).unwrap(),
+        r#"{"a":1}"#
+    );
+    let ans = plat
+        .seal_response(url, r#"{"errcode":0}"#, 51, &SealOptions::default())
+        .unwrap();
+    let m = string_to_sign(url, "wxapp", "51", &ans.body);
+    let sig = B64
+        .decode(ans.headers.signature.as_deref().unwrap())
+        .unwrap();
+    plat_key
+        .public_key()
+        .verify_sm3("PLATSN", m.as_bytes(), &sig)
+        .unwrap();
+    assert_eq!(
+        sec.open_response(url, &ans.headers, &ans.body, 51)
+            .unwrap()
+            .json,
+        r#"{"errcode":0}"#
+    );
+}
+
+#[test]
+fn sm2_third_party_wechat_format_signature() {
+    // Independent check: a WeChat-format SM2withSM3 signature made by another implementation.
+    let v = v();
+    let t = &v["sm2_signature_third_party"];
+    let pk = Sm2PublicKey::from_pem(s(t, "public_key")).unwrap();
+    let sig = B64.decode(s(t, "signature")).unwrap();
+    pk.verify_sm3(s(t, "user_id"), s(t, "message").as_bytes(), &sig)
+        .unwrap();
+    assert_eq!(
+        pk.verify_sm3("other", s(t, "message").as_bytes(), &sig),
+        Err(Error::SignatureInvalid)
+    );
+}
+
+#[test]
+fn keys_refused_with_codes() {
+    let v = v();
+    assert_eq!(RsaPrivateKey::from_pem(K1024).unwrap_err(), Error::KeySize);
+    assert_eq!(
+        RsaPrivateKey::from_pem(s(&v, "platform_certificate")).unwrap_err(),
+        Error::KeyParse
+    );
+    assert_eq!(
+        RsaPrivateKey::from_pem(
+            "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----"
+        )
+        .unwrap_err(),
+        Error::KeyParse
+    );
+    assert_eq!(
+        RsaPrivateKey::from_pem("hello").unwrap_err(),
+        Error::KeyParse
+    );
+    let sm2 = Sm2PrivateKey::from_pem(&"11".repeat(32)).unwrap();
+    let sm2_pkcs8 = sm2.to_pkcs8_der().unwrap();
+    assert_eq!(
+        RsaPrivateKey::from_pkcs8_der(&sm2_pkcs8).unwrap_err(),
+        Error::KeyParse
+    );
+    assert_eq!(
+        RsaPublicKey::from_pem(&sm2.public_key().to_spki_pem().unwrap()).unwrap_err(),
+        Error::KeyParse
+    );
+    // PKCS#8 round trip of the validated key.
+    let k = RsaPrivateKey::from_pem(s(&v, "private_key")).unwrap();
+    let der = k.to_pkcs8_der().unwrap();
+    let k2 = RsaPrivateKey::from_pkcs8_der(&der).unwrap();
+    assert_eq!(k.public_key(), k2.public_key());
+    assert!(!format!("{k:?}").contains("MIIE"));
+    // PKCS#1 v1.5 and OAEP round trips.
+    let sig = k.sign_pkcs1v15_sha256(b"m").unwrap();
+    k.public_key().verify_pkcs1v15_sha256(b"m", &sig).unwrap();
+    assert_eq!(
+        k.public_key().verify_pkcs1v15_sha256(b"n", &sig),
+        Err(Error::SignatureInvalid)
+    );
+    let ct = k.public_key().oaep_sha1_encrypt(b"secret").unwrap();
+    assert_eq!(&*k.oaep_sha1_decrypt(&ct).unwrap(), b"secret");
+    assert_eq!(k.oaep_sha1_decrypt(&ct[1..]), Err(Error::AeadOpen));
+    // GCM with a tag appended, through the public API.
+    let g = AeadKey::from_base64(AeadAlgorithm::Aes256Gcm, s(&v, "symmetric_key")).unwrap();
+    let sealed = g.seal(&[1; 12], b"aad", b"x").unwrap();
+    assert_eq!(&*g.open(&[1; 12], b"aad", &sealed).unwrap(), b"x");
+}
