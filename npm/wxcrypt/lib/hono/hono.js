@@ -3,24 +3,25 @@
 // middleware, on every runtime Hono runs on (Node, Bun, Deno, Cloudflare Workers, Vercel Edge).
 // No Node module and no crypto of its own: the entry passes in its backend's API and WeChatClient
 // (hono.js on Node and Bun; hono-workerd.mjs, hono-edge-light.mjs and hono-wasm.mjs on the edge,
-// over the ESM twin scripts/build-js.mjs makes of this file) and Hono's createMiddleware. Sessions
-// are createSessionStore's, errors answer as httpAnswer says, push is lib/push/core.js's: the
-// same behaviour as wxcrypt/koa and wxcrypt/express.
+// over the ESM twin scripts/build-js.mjs makes of this file) and Hono's createMiddleware. Login,
+// sessions, decryption, phone numbers, push and the error answers are the login kit's
+// (lib/adapter/kit-core.js, the one wxcrypt/nest and wxcrypt/fastify use): the middlewares only
+// translate Hono's Context to the kit's steps, and its `{ info, warn }` logging to `log(entry)`.
 const { nonEmptyString } = require('../args.js')
 const { httpAnswer } = require('../client/http-answer.js')
-const { WeChatApiError } = require('../client/errors.js')
-const { createPushHandlerWith } = require('../push/core.js')
-const { StoreError } = require('../store/errors.js')
+const { createKitWith } = require('../adapter/kit-core.js')
 const { createMemoryStore } = require('../store/memory.js')
 const { createSessionStore } = require('../store/session.js')
 const { createKvStore } = require('../store/kv.js')
 
-const BEARER = /^Bearer ([0-9a-f]{64})$/
-const UNAUTHORIZED = { errcode: 40101, errmsg: 'invalid or missing session token' }
-const badRequest = (what) => ({ errcode: 40035, errmsg: `invalid ${what}` })
-
 function defaultLog(entry) {
   if (entry.level !== 'info') console.warn(JSON.stringify(entry))
+}
+
+/** The kit's `{ info, warn }` over `log(entry)`: its entries get their `level`, the client's have one. */
+function levelled(log) {
+  const at = (level) => (entry) => log('level' in entry ? entry : { level, ...entry })
+  return { info: at('info'), warn: at('warn') }
 }
 
 /** The request's JSON object, or undefined when the body is not one. */
@@ -32,8 +33,6 @@ async function jsonBody(c) {
     return undefined
   }
 }
-
-const field = (body, name) => (body && typeof body[name] === 'string' && body[name] !== '' ? body[name] : undefined)
 
 /** A push body's text, up to `limit` UTF-8 bytes (beyond it: an error with status 413). */
 async function readText(c, limit) {
@@ -49,8 +48,6 @@ async function readText(c, limit) {
  * verifyUrlSignature; `WeChatClient` is the entry's; `createMiddleware` is hono/factory's.
  */
 function createHonoAdapter(api, WeChatClient, createMiddleware) {
-  const { WXBizDataCrypt, WXCryptError } = api
-
   /**
    * @param {object | ((c: object) => object)} options `{ appId, secret, baseUrl?, fetch?, store?,
    *   sessions?, sessionTtlMs?, push?: { token, encodingAESKey?, maxBodyBytes? }, log? }`, or a
@@ -67,11 +64,22 @@ function createHonoAdapter(api, WeChatClient, createMiddleware) {
       const appId = nonEmptyString('appId', o.appId)
       const log = o.log === undefined ? defaultLog : o.log
       if (typeof log !== 'function') throw new TypeError('wechat: options.log must be a function')
-      const store = o.store === undefined ? createMemoryStore() : o.store
-      const client = new WeChatClient({ appId, secret: o.secret, baseUrl: o.baseUrl, fetch: o.fetch, store, log })
-      const sessions = o.sessions || createSessionStore(o.sessionTtlMs === undefined ? { store } : { store, ttlMs: o.sessionTtlMs })
-      const handle = o.push === undefined ? null : createPushHandlerWith(api, { ...o.push, appId: o.push.appId ?? appId })
-      return { appId, log, client, sessions, handle }
+      const kit = createKitWith(
+        api,
+        WeChatClient,
+        {
+          appId,
+          secret: o.secret,
+          baseUrl: o.baseUrl,
+          clientOptions: { fetch: o.fetch },
+          store: o.store,
+          sessions: o.sessions,
+          sessionTtlMs: o.sessionTtlMs,
+          push: o.push,
+        },
+        levelled(log),
+      )
+      return { log, kit }
     }
 
     /** The set-up, made on the first request (so a function of `c.env` can give the options). */
@@ -80,51 +88,25 @@ function createHonoAdapter(api, WeChatClient, createMiddleware) {
       return state
     }
 
-    /** Answers an error wxcrypt throws as httpAnswer maps it (logging its cause); rethrows others. */
+    /** Answers an error wxcrypt throws as the kit maps it (logging its cause); rethrows others. */
     function answer(c, err) {
-      const s = state
-      if (s !== null) {
-        if (err instanceof WeChatApiError) {
-          s.log({ level: 'warn', event: 'wechat_api_error', route: c.req.path, api: err.api, errcode: err.errcode, code: err.code, hint: err.hint })
-        } else if (err instanceof StoreError) {
-          s.log({ level: 'warn', event: 'session_store_unavailable', route: c.req.path, code: err.code, op: err.op })
-        }
-      }
-      const out = httpAnswer(err)
+      const out = state === null ? httpAnswer(err) : state.kit.answer(err, c.req.path)
       if (out === null) throw err
       return c.json(out.body, out.status)
-    }
-
-    /** Decrypts with the session's key, checking that the data is this user's (expectOpenId). */
-    function decryptFor(s, c, session) {
-      return (encryptedData, iv) => {
-        const pc = new WXBizDataCrypt(s.appId, session.sessionKey, { expectOpenId: session.openid })
-        try {
-          return pc.decryptData(encryptedData, iv)
-        } catch (err) {
-          if (err instanceof WXCryptError) {
-            const { cause, hint } = pc.diagnose(encryptedData, iv)
-            s.log({ level: 'warn', event: 'decrypt_failed', route: c.req.path, openid: session.openid, errcode: err.errcode, cause, hint })
-          }
-          throw err
-        }
-      }
     }
 
     /** `Authorization: Bearer <token>` -> c.var.session and c.var.decrypt; else 401. */
     const session = () =>
       createMiddleware(async (c, next) => {
         const s = of(c)
-        const m = BEARER.exec(c.req.header('authorization') || '')
         let found
         try {
-          found = m ? await s.sessions.get(m[1]) : undefined
+          found = await s.kit.session(c.req.header('authorization'))
         } catch (err) {
           return answer(c, err)
         }
-        if (!found) return c.json(UNAUTHORIZED, 401)
         c.set('session', found)
-        c.set('decrypt', decryptFor(s, c, found))
+        c.set('decrypt', (encryptedData, iv) => s.kit.decrypt(found, encryptedData, iv, c.req.path))
         await next()
       })
 
@@ -132,13 +114,9 @@ function createHonoAdapter(api, WeChatClient, createMiddleware) {
     const login = () =>
       createMiddleware(async (c) => {
         const s = of(c)
-        const code = field(await jsonBody(c), 'code')
-        if (code === undefined) return c.json(badRequest('code'), 400)
+        const body = await jsonBody(c)
         try {
-          const { openid, session_key: sessionKey, unionid } = await s.client.code2Session(code)
-          const token = await s.sessions.create({ openid, sessionKey, unionid })
-          s.log({ level: 'info', event: 'login', openid })
-          return c.json({ token, openid })
+          return c.json(await s.kit.login(body === undefined ? undefined : body.code))
         } catch (err) {
           return answer(c, err)
         }
@@ -155,16 +133,7 @@ function createHonoAdapter(api, WeChatClient, createMiddleware) {
         if (!current) throw new TypeError('wxcrypt/hono: phone() needs session() before it on the route')
         const body = await jsonBody(c)
         try {
-          const code = field(body, 'code')
-          if (code !== undefined) {
-            const { phoneNumber, purePhoneNumber, countryCode } = await s.client.getPhoneNumber(code, current.openid)
-            return c.json({ phoneNumber, purePhoneNumber, countryCode: String(countryCode) })
-          }
-          const encryptedData = field(body, 'encryptedData')
-          const iv = field(body, 'iv')
-          if (encryptedData === undefined || iv === undefined) return c.json(badRequest('encryptedData or iv'), 400)
-          const { phoneNumber, purePhoneNumber, countryCode } = c.get('decrypt')(encryptedData, iv)
-          return c.json({ phoneNumber, purePhoneNumber, countryCode })
+          return c.json(await s.kit.phoneNumber(current, body, c.req.path))
         } catch (err) {
           return answer(c, err)
         }
@@ -178,10 +147,10 @@ function createHonoAdapter(api, WeChatClient, createMiddleware) {
     const push = () =>
       createMiddleware(async (c, next) => {
         const s = of(c)
-        if (s.handle === null) throw new TypeError('wxcrypt/hono: push() needs options.push ({ token, encodingAESKey })')
+        if (s.kit.push === null) throw new TypeError('wxcrypt/hono: push() needs options.push ({ token, encodingAESKey })')
         let result
         try {
-          result = await s.handle({ method: c.req.method, query: c.req.query(), body: undefined, read: (limit) => readText(c, limit) })
+          result = await s.kit.push({ method: c.req.method, query: c.req.query(), body: undefined, read: (limit) => readText(c, limit) })
         } catch (err) {
           if (err && err.status === 413) return c.text('request body too large', 413)
           throw err
@@ -219,8 +188,8 @@ function createHonoAdapter(api, WeChatClient, createMiddleware) {
       onError,
       /** `{ client, sessions }` for the request's app (set up on first use). */
       services: (c) => {
-        const s = of(c)
-        return { client: s.client, sessions: s.sessions }
+        const { kit } = of(c)
+        return { client: kit.client, sessions: kit.sessions }
       },
     }
   }

@@ -12,8 +12,12 @@ const { createPushHandlerWith } = require('./core.js')
  * @param {{ token: string, encodingAESKey?: string, appId?: string, maxBodyBytes?: number }} options
  */
 function createPushHandler(options) {
-  const handle = createPushHandlerWith(api, options)
+  return readingStream(createPushHandlerWith(api, options))
+}
+
+/** lib/push/core.js's `handle` taking `stream` (read when `body` is undefined) instead of `read`. */
+function readingStream(handle) {
   return ({ method, query, body, stream }) => handle({ method, query, body, read: (limit) => readBody(stream, limit) })
 }
 
-module.exports = { createPushHandler }
+module.exports = { createPushHandler, readingStream }
