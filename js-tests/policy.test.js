@@ -18,13 +18,19 @@ function declaredErrorCodes(file) {
   const text = fs.readFileSync(path.join(root, 'npm', 'wxcrypt', file), 'utf8')
   const block = /export const ErrorCode: \{([\s\S]*?)\n {2}\}/.exec(text)
   assert.ok(block, `${file} declares ErrorCode`)
-  return Object.fromEntries([...block[1].matchAll(/readonly (\w+): (-\d+)/g)].map((m) => [m[1], Number(m[2])]))
+  return Object.fromEntries([...block[1].matchAll(/readonly (\w+): (-?\d+)/g)].map((m) => [m[1], Number(m[2])]))
 }
 
 test('ErrorCode is the core table, and index.d.ts declares exactly it', () => {
-  // The core's Error::ALL: the open-data codes, then message push's, each in code order.
+  // The core's Error::ALL: the open-data codes, then message push's, the crypto layer's (-420xx)
+  // and WeChat's server-API security answers (40230-40240), each in code order.
   const codes = Object.values(wxcrypt.ErrorCode)
-  assert.deepEqual(codes, [-41001, -41002, -41003, -41004, -41005, -41006, ...Array.from({ length: 11 }, (_, i) => -40001 - i)])
+  assert.deepEqual(codes, [
+    -41001, -41002, -41003, -41004, -41005, -41006,
+    ...Array.from({ length: 11 }, (_, i) => -40001 - i),
+    ...Array.from({ length: 10 }, (_, i) => -42001 - i),
+    ...Array.from({ length: 11 }, (_, i) => 40230 + i),
+  ])
   assert.ok(Object.isFrozen(wxcrypt.ErrorCode))
   // Same names, same codes, same order as the declaration file users compile against.
   assert.deepEqual(Object.entries(declaredErrorCodes('index.d.ts')), Object.entries(wxcrypt.ErrorCode))
