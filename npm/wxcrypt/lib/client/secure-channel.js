@@ -82,8 +82,13 @@ class SecureChannel {
       }
     }
     let answer
+    let deprecated = null
     try {
-      answer = await this.#sec.openResponse(url, { headers: res.headers, body: text })
+      if (typeof this.#sec.openResponseDetailed === 'function') {
+        const d = await this.#sec.openResponseDetailed(url, { headers: res.headers, body: text })
+        answer = d.answer
+        if (d.deprecated) deprecated = d.serial
+      } else answer = await this.#sec.openResponse(url, { headers: res.headers, body: text })
     } catch (err) {
       const why = (err && (err.code || err.errcode)) || 'failed'
       throw new WeChatApiError({
@@ -93,17 +98,17 @@ class SecureChannel {
         hint: 'Secure mode refuses any answer that is not signed by a platform certificate you configured and encrypted with your symmetric key: check platformCertificates (编号 and certificate) and symmetricKey/symmetricKeySn against the MP admin (开发管理 -> 开发设置 -> API安全).',
       })
     }
-    this.#warnIfDeprecated(res.headers)
+    this.#warnIfDeprecated(res.headers, deprecated)
     this.#exchange({ api, direction: 'response', plain: answer, headers: plainHeaders(res.headers), body: text })
     return answer
   }
 
   /** One warning per 编号 when the answer verified only with a certificate WeChat is retiring. */
-  #warnIfDeprecated(headers) {
-    if (!this.#sns) return
+  #warnIfDeprecated(headers, reported) {
     const current = headerOf(headers, 'wechatmp-serial')
-    const old = headerOf(headers, 'wechatmp-serial-deprecated')
-    if (!old || !this.#sns.has(old) || (current && this.#sns.has(current)) || this.#warned.has(old)) return
+    // What the opener reports (openResponseDetailed), else read off the headers and our 编号.
+    const old = reported || (this.#sns && !(current && this.#sns.has(current)) ? headerOf(headers, 'wechatmp-serial-deprecated') : null)
+    if (!old || (this.#sns && !this.#sns.has(old)) || this.#warned.has(old)) return
     this.#warned.add(old)
     this.#log({
       level: 'warn',
