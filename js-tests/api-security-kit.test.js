@@ -161,3 +161,59 @@ describe('WeChatClient in server-API security mode against the simulator', () =>
     assert.equal(stale.code, 'EAPISECURITY')
   })
 })
+
+// The README's configuration example (README.md / README.zh-CN.md, `#apisec-config`), run as written
+// with the keys in the environment and files.
+test('README: the keys from the environment and files', { skip: !wxcrypt.ApiSecurity && 'this build has no ApiSecurity' }, async (t) => {
+  const fsx = require('node:fs')
+  const os = require('node:os')
+  const keys = generateApiSecurityKeys({ appId: APP_ID })
+  const sim = await createSimulator({ appId: APP_ID, secret: SECRET, apiSecurity: keys.platform })
+  t.after(() => sim.close())
+  const dir = fsx.mkdtempSync(path.join(os.tmpdir(), 'wxcrypt-apisec-readme-'))
+  t.after(() => fsx.rmSync(dir, { recursive: true, force: true }))
+  fsx.writeFileSync(path.join(dir, 'key.pem'), keys.app.privateKey)
+  fsx.writeFileSync(path.join(dir, 'cert.pem'), keys.app.platformCertificates[0].certificate)
+  const saved = { ...process.env }
+  t.after(() => {
+    process.env = saved
+  })
+  Object.assign(process.env, {
+    WX_APPID: APP_ID,
+    WX_SECRET: SECRET,
+    WX_API_SYMMETRIC_KEY: keys.app.symmetricKey,
+    WX_API_SYMMETRIC_KEY_SN: keys.app.symmetricKeySn,
+    WX_API_PRIVATE_KEY_FILE: path.join(dir, 'key.pem'),
+    WX_API_PRIVATE_KEY_SN: keys.app.privateKeySn,
+    WX_API_PLATFORM_CERT_FILE: path.join(dir, 'cert.pem'),
+    WX_API_PLATFORM_CERT_SN: keys.app.platformCertificates[0].sn,
+  })
+
+  // #region apisec-config
+  const fs = require('node:fs')
+  const { WeChatClient } = require('wxcrypt')
+
+  // The keys of 开发管理 -> 开发设置 -> API安全, each with its 编号 as the page shows it.
+  function apiSecurityFromEnv(env = process.env) {
+    return {
+      appId: env.WX_APPID,
+      algorithm: 'AES256_GCM+RSAwithSHA256', // or 'SM4_GCM+SM2withSM3', as configured there
+      symmetricKey: env.WX_API_SYMMETRIC_KEY, // API对称密钥 (base64)
+      symmetricKeySn: env.WX_API_SYMMETRIC_KEY_SN,
+      privateKey: fs.readFileSync(env.WX_API_PRIVATE_KEY_FILE, 'utf8'), // downloadable once: keep it
+      privateKeySn: env.WX_API_PRIVATE_KEY_SN, // API非对称密钥's 编号
+      platformCertificates: [
+        { sn: env.WX_API_PLATFORM_CERT_SN, certificate: fs.readFileSync(env.WX_API_PLATFORM_CERT_FILE, 'utf8') },
+      ],
+    }
+  }
+
+  const client = new WeChatClient({ appId: process.env.WX_APPID, secret: process.env.WX_SECRET, apiSecurity: apiSecurityFromEnv() })
+  // #endregion apisec-config
+
+  assert.equal(client.appId, APP_ID)
+  const local = new WeChatClient({ appId: APP_ID, secret: SECRET, baseUrl: sim.url, apiSecurity: apiSecurityFromEnv() })
+  const { openid } = sim.login()
+  assert.equal((await local.getPhoneNumber(sim.phoneNumberCode(openid, '13800138000'))).purePhoneNumber, '13800138000')
+  assert.equal(sim.stats().secureRejected, 0)
+})

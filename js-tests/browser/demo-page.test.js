@@ -228,7 +228,8 @@ test('the demo page plays the mini program: login, phone (both flows), user info
   ])
   const [sealedReq, sealedAns] = calls
   assert.match(sealedReq.plain, /"code": "[A-Za-z0-9_-]{32}"/)
-  assert.match(sealedReq.wire, /Wechatmp-Appid: wx0123456789abcdef\nWechatmp-TimeStamp: \d+\n/i)
+  assert.match(sealedReq.wire, /^Wechatmp-Appid: wx0123456789abcdef$/im)
+  assert.match(sealedReq.wire, /^Wechatmp-TimeStamp: \d+$/im)
   assert.match(sealedReq.wire, /Wechatmp-Signature: /i)
   assert.match(sealedReq.wire, /\{"iv":"[A-Za-z0-9+/]{16}","data":"[A-Za-z0-9+/=]+","authtag":"[A-Za-z0-9+/]{22}=="\}$/)
   assert.doesNotMatch(sealedReq.wire, /"code"/)
