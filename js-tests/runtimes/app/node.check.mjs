@@ -9,6 +9,7 @@ import { run } from './checks.mjs'
 import { Hono } from 'hono'
 import * as honoEsm from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
+import { runApiSecurity } from './api-security-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
@@ -19,6 +20,10 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of run(wx, vectors, expected)) {
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
+}
+
+for (const { name, error } of await runApiSecurity(esm)) {
+  test(`node ${process.versions.node}: ${name}`, () => assert.equal(error, null))
 }
 
 test('the ESM and CommonJS entries export the same names', () => {
