@@ -3,8 +3,8 @@
 // playing WeChat's platform side (createSimulator({ apiSecurity })): phone number by code, the
 // user's encrypt keys and checkEncryptedData sealed and opened; WeChat's 40230-40240 rejections
 // of unsigned, mis-signed, stale and mis-encrypted requests; a certificate rotation (one warning).
-// The package's ApiSecurity/ApiSecurityPlatform are used when this build has them, else the
-// node:crypto implementation of js-tests/support/api-security-ref.js.
+// One more run puts the simulator on an independent platform side (node:crypto,
+// js-tests/support/api-security-ref.js) to check the client's core against it.
 const { describe, test, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const path = require('node:path')
@@ -14,8 +14,7 @@ const { createSimulator, generateApiSecurityKeys } = require(path.join(root, 'np
 const { SECURE_APIS } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'client', 'secure-apis.js'))
 
 const { WeChatClient, WeChatApiError } = wxcrypt
-const ApiSecurity = wxcrypt.ApiSecurity || ref.ApiSecurity
-const ApiSecurityPlatform = wxcrypt.ApiSecurityPlatform || ref.ApiSecurityPlatform
+const { ApiSecurity, ApiSecurityPlatform } = wxcrypt
 const APP_ID = 'wx0123456789abcdef'
 const SECRET = 'b5f3c8d2e1a4f6b7c8d9e0f1a2b3c4d5'
 
@@ -162,9 +161,20 @@ describe('WeChatClient in server-API security mode against the simulator', () =>
   })
 })
 
+test('the client against an independent platform side (node:crypto)', async (t) => {
+  const keys = generateApiSecurityKeys({ appId: APP_ID })
+  const sim = await createSimulator({ appId: APP_ID, secret: SECRET, apiSecurity: { ...keys.platform, ApiSecurityPlatform: ref.ApiSecurityPlatform } })
+  t.after(() => sim.close())
+  const client = new WeChatClient({ appId: APP_ID, secret: SECRET, baseUrl: sim.url, apiSecurity: keys.app })
+  const { openid } = sim.login()
+  assert.equal((await client.getPhoneNumber(sim.phoneNumberCode(openid, '13800138000'))).purePhoneNumber, '13800138000')
+  assert.equal((await client.getUserEncryptKey(openid, sim.sessionKey(openid))).length, 1)
+  assert.equal(sim.stats().secureRejected, 0)
+})
+
 // The README's configuration example (README.md / README.zh-CN.md, `#apisec-config`), run as written
 // with the keys in the environment and files.
-test('README: the keys from the environment and files', { skip: !wxcrypt.ApiSecurity && 'this build has no ApiSecurity' }, async (t) => {
+test('README: the keys from the environment and files', async (t) => {
   const fsx = require('node:fs')
   const os = require('node:os')
   const keys = generateApiSecurityKeys({ appId: APP_ID })

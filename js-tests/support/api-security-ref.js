@@ -1,8 +1,8 @@
 'use strict'
 // A straightforward node:crypto implementation of AES256_GCM + RSAwithSHA256 (PSS, salt 32) of
 // WeChat's server-API security mode, with the shapes of the package's ApiSecurity and
-// ApiSecurityPlatform. Used by the tests only where the package does not export them yet, and as
-// an independent implementation to check the package's against.
+// ApiSecurityPlatform: an independent implementation to check the package's against
+// (js-tests/api-security-kit.test.js runs the client against a simulator on this platform side).
 const crypto = require('node:crypto')
 
 const CODES = {
