@@ -10,6 +10,7 @@ import { Hono } from 'hono'
 import * as honoEsm from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import { runApiSecurityClient } from './api-security-client-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
@@ -20,6 +21,10 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of run(wx, vectors, expected)) {
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
+}
+
+for (const { name, error } of await runApiSecurityClient(esm)) {
+  test(`node ${process.versions.node}: ${name}`, () => assert.equal(error, null))
 }
 
 test('the ESM and CommonJS entries export the same names', () => {

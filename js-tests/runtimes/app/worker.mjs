@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import { runApiSecurityClient } from './api-security-client-checks.mjs'
 
 export default {
   async test() {
@@ -20,6 +21,12 @@ export default {
       if (error !== null) failed.push(name)
     }
     for (const { name, error } of await runHono(Hono, hono, wx, vectors)) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    // WeChatClient in server-API security mode against an in-worker fake of WeChat (none run
+    // while the build has no ApiSecurity).
+    for (const { name, error } of await runApiSecurityClient(wx)) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }
