@@ -6,25 +6,14 @@
 // core's platform side); the local key set comes from generateApiSecurityKeys (node:crypto).
 const crypto = require('node:crypto')
 const { SECURE_APIS, supportsApiSecurity } = require('../client/secure-apis.js')
+const { policy } = require('../crypto/policy.js')
 
 const ALGORITHM = 'AES256_GCM+RSAwithSHA256'
 
-// The errmsg of each rejection: the error names of WeChat's guide (its error table). WeChat's
-// exact errmsg text for these is not published; the simulator appends its `, rid: ...` as for
-// every error.
-const ERRMSG = {
-  40230: 'API_Missing_Wechatmp_Serial',
-  40231: 'API_Missing_Wechatmp_Timestamp',
-  40232: 'API_Missing_Wechatmp_Signature',
-  40233: 'API_Missing_Wechatmp_Appid',
-  40234: 'API_Invalid_Signature',
-  40235: 'API_Invalid_Encrypt',
-  40236: 'API_Invalid_Wechatmp_Appid',
-  40237: 'API_Invalid_Wechatmp_Appidmatch',
-  40238: 'API_NoExist_DevSecretSym',
-  40239: 'API_NoExist_DevSecretAsym',
-  40240: 'API_Expired_Wechatmp_Timestamp',
-}
+// The errmsg of each rejection: the name of WeChat's code in its guide's error table, from the
+// core's table (lib/crypto/policy.js, wxcrypt::Error::ALL). WeChat's exact errmsg text for these is
+// not published; the simulator appends its `, rid: ...` as for every error.
+const ERRMSG = Object.fromEntries(policy.errors.filter((e) => e.errcode >= 40230 && e.errcode <= 40240).map((e) => [e.errcode, e.name]))
 
 /** A 32-hex-digit 编号 like the MP admin's (it is not a certificate serial number). */
 function newSn() {
