@@ -190,7 +190,7 @@ row('openResponse', 'WebCrypto implementation', await time(() => webOpen(URL_, r
 // 3. The AES-GCM part alone (seal without the signature).
 for (const [name, b] of Object.entries(backends)) {
   const c = new b.ApiSecurity(JSON.stringify(config))
-  row('AES-GCM seal alone', `wxcrypt ${name} (sealUnsigned)`, await time(() => JSON.parse(c.sealUnsigned(URL_, JSON.stringify(params), ts))))
+  row('AES-GCM seal alone', `wxcrypt ${name} (sealUnsigned)`, await time(() => c.sealUnsigned(URL_, JSON.stringify(params), ts)))
 }
 row('AES-GCM seal alone', 'node:crypto implementation', await time(() => nodeSeal(URL_, params, ts)))
 

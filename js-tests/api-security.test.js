@@ -389,6 +389,15 @@ test('hostile answers: each refused with its code', async () => {
   const unsigned = { ...ok.headers }
   delete unsigned['Wechatmp-Signature']
   await rejects(sec.openResponse(URL_, { headers: unsigned, body: ok.body }, now), 'MissingField')
+  // A header present but empty (or blank) is a missing one, in a plain object and a fetch Headers.
+  await rejects(sec.openResponse(URL_, { headers: { ...ok.headers, 'Wechatmp-Signature': ' ' }, body: ok.body }, now), 'MissingField')
+  const blankAppid = new Headers(ok.headers)
+  blankAppid.set('wechatmp-appid', '')
+  await rejects(sec.openResponse(URL_, { headers: blankAppid, body: ok.body }, now), 'MissingField')
+  // Names in any letter case, values as Node's IncomingHttpHeaders has them (arrays: the first).
+  const lower = Object.fromEntries(Object.entries(ok.headers).map(([k, v]) => [k.toLowerCase(), [v, 'second']]))
+  assert.deepEqual(await sec.openResponse(URL_, { headers: lower, body: ok.body }, now), { errcode: 0 })
+  assert.deepEqual(await sec.openResponse(URL_, { headers: new Map(Object.entries(lower).map(([k, v]) => [k.toUpperCase(), v[0]])), body: ok.body }, now), { errcode: 0 })
   await rejects(sec.openResponse(URL_, { headers: { ...ok.headers, 'Wechatmp-Serial': 'p2' }, body: ok.body }, now), 'UnknownSerial')
   // A plain answer (an API called in secure mode answering without it): refused.
   await rejects(sec.openResponse(URL_, { headers: {}, body: '{"errcode":0,"errmsg":"ok"}' }, now), 'MissingField')

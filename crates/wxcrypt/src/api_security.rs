@@ -25,6 +25,7 @@
 //! `urlpath` is the URL with its scheme and without the query (a query given is dropped).
 
 use base64::Engine as _;
+use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
 use crate::aead::{AeadAlgorithm, AeadKey, NONCE_LEN};
@@ -235,6 +236,23 @@ fn json_str(s: &str) -> String {
     Value::String(s.to_string()).to_string()
 }
 
+/// Which security fields an object already has (any value, `null` included), read without
+/// building the object; a repeated one is a parse error.
+#[derive(serde::Deserialize)]
+struct ReservedFields {
+    #[serde(rename = "_n", default, deserialize_with = "present")]
+    n: bool,
+    #[serde(rename = "_appid", default, deserialize_with = "present")]
+    appid: bool,
+    #[serde(rename = "_timestamp", default, deserialize_with = "present")]
+    timestamp: bool,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> core::result::Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(true)
+}
+
 /// Encrypts `params_json` (an object) with the security fields prepended, returning the body.
 fn seal_body(
     key: &AeadKey,
@@ -246,19 +264,23 @@ fn seal_body(
     opts: &SealOptions<'_>,
 ) -> Result<String> {
     let p = params_json.trim();
-    let parsed: Value = serde_json::from_str(p).map_err(|_| Error::InvalidArgument)?;
-    let obj = parsed.as_object().ok_or(Error::InvalidArgument)?;
-    if obj.contains_key("_n") || obj.contains_key("_appid") || obj.contains_key("_timestamp") {
+    if !p.starts_with('{') {
+        return Err(Error::InvalidArgument);
+    }
+    let reserved: ReservedFields = serde_json::from_str(p).map_err(|_| Error::InvalidArgument)?;
+    if reserved.n || reserved.appid || reserved.timestamp {
         return Err(Error::InvalidArgument);
     }
     let inner = p[1..p.len() - 1].trim();
+    // One read of the OS RNG for both the `_n` bytes and the iv.
+    let mut random = [0u8; 16 + NONCE_LEN];
+    if opts.nonce.is_none() || opts.iv.is_none() {
+        crate::rng::fill(&mut random).map_err(|_| Error::CryptoFailure)?;
+    }
+    let (random_n, random_iv) = random.split_at(16);
     let nonce = match opts.nonce {
         Some(n) => n.to_string(),
-        None => {
-            let mut b = [0u8; 16];
-            crate::rng::fill(&mut b).map_err(|_| Error::CryptoFailure)?;
-            base64::engine::general_purpose::STANDARD_NO_PAD.encode(b)
-        }
+        None => base64::engine::general_purpose::STANDARD_NO_PAD.encode(random_n),
     };
     let mut plain = format!(
         "{{\"_n\":{},\"_appid\":{},\"_timestamp\":{timestamp}",
@@ -273,7 +295,7 @@ fn seal_body(
     let plain = zeroize::Zeroizing::new(plain);
     let iv = match opts.iv {
         Some(iv) => iv,
-        None => crate::aead::random_nonce()?,
+        None => <[u8; NONCE_LEN]>::try_from(random_iv).map_err(|_| Error::CryptoFailure)?,
     };
     let ts = timestamp.to_string();
     let (ct, tag) = key.seal_detached(
@@ -298,8 +320,19 @@ enum BodyError {
     Timestamp,
 }
 
-/// Decrypts an envelope body and checks `_appid`/`_timestamp`; returns the object without them.
-fn open_body(
+/// The security fields of a decrypted body, read without building the rest of it.
+#[derive(serde::Deserialize)]
+struct SecurityFields<'a> {
+    #[serde(rename = "_appid", borrow)]
+    appid: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "_timestamp")]
+    timestamp: Option<Value>,
+}
+
+/// Decrypts an envelope body and checks `_appid`/`_timestamp`; returns the decrypted object's
+/// text as it is (with `_n`, `_appid`, `_timestamp`). The object is read once, field by field
+/// (a repeated security field is refused), without building the other members.
+fn open_body_text(
     key: &AeadKey,
     url_path: &str,
     appid: &str,
@@ -307,19 +340,35 @@ fn open_body(
     sym_sn: &str,
     body: &str,
 ) -> core::result::Result<String, BodyError> {
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        iv: Option<std::borrow::Cow<'a, str>>,
+        #[serde(borrow)]
+        data: Option<std::borrow::Cow<'a, str>>,
+        #[serde(borrow)]
+        authtag: Option<std::borrow::Cow<'a, str>>,
+    }
     if body.len() > MAX_BODY_LEN {
         return Err(BodyError::Malformed);
     }
-    let env: Value = serde_json::from_str(body).map_err(|_| BodyError::Malformed)?;
-    let env = env.as_object().ok_or(BodyError::Malformed)?;
-    let field = |k: &str| env.get(k).map(|v| v.as_str().ok_or(BodyError::Malformed));
-    let (iv, data, tag) = match (field("iv"), field("data"), field("authtag")) {
-        (Some(iv), Some(data), Some(tag)) => (iv?, data?, tag?),
+    if !body.trim_start().starts_with('{') {
+        return Err(BodyError::Malformed);
+    }
+    let env: Envelope<'_> = serde_json::from_str(body).map_err(|_| BodyError::Malformed)?;
+    let (iv, data, tag) = match (env.iv, env.data, env.authtag) {
+        (Some(iv), Some(data), Some(tag)) => (iv, data, tag),
         _ => return Err(BodyError::Unencrypted),
     };
-    let iv = B64.decode(iv).map_err(|_| BodyError::Malformed)?;
-    let data = B64.decode(data).map_err(|_| BodyError::Malformed)?;
-    let tag = B64.decode(tag).map_err(|_| BodyError::Malformed)?;
+    let iv = B64
+        .decode(iv.as_bytes())
+        .map_err(|_| BodyError::Malformed)?;
+    let data = B64
+        .decode(data.as_bytes())
+        .map_err(|_| BodyError::Malformed)?;
+    let tag = B64
+        .decode(tag.as_bytes())
+        .map_err(|_| BodyError::Malformed)?;
     if iv.len() != NONCE_LEN || tag.len() != crate::aead::TAG_LEN {
         return Err(BodyError::Malformed);
     }
@@ -331,12 +380,18 @@ fn open_body(
             &tag,
         )
         .map_err(|_| BodyError::Open)?;
-    let mut obj: Map<String, Value> =
-        serde_json::from_slice(&plain).map_err(|_| BodyError::Malformed)?;
-    if obj.remove("_appid").as_ref().and_then(Value::as_str) != Some(appid) {
+    let text = core::str::from_utf8(&plain)
+        .map_err(|_| BodyError::Malformed)?
+        .to_owned();
+    if !text.trim_start().starts_with('{') {
+        return Err(BodyError::Malformed);
+    }
+    let fields: SecurityFields<'_> =
+        serde_json::from_str(&text).map_err(|_| BodyError::Malformed)?;
+    if fields.appid.as_deref() != Some(appid) {
         return Err(BodyError::Appid);
     }
-    let ts_ok = match obj.remove("_timestamp") {
+    let ts_ok = match &fields.timestamp {
         Some(Value::Number(n)) => n.to_string() == ts,
         Some(Value::String(s)) => s == ts,
         _ => false,
@@ -344,7 +399,28 @@ fn open_body(
     if !ts_ok {
         return Err(BodyError::Timestamp);
     }
+    Ok(text)
+}
+
+/// [`open_body_text`] or [`open_body`]: `(key, url_path, appid, ts, sym_sn, body)`.
+type BodyOpener =
+    fn(&AeadKey, &str, &str, &str, &str, &str) -> core::result::Result<String, BodyError>;
+
+/// [`open_body_text`], returning the object without `_n`, `_appid`, `_timestamp`.
+fn open_body(
+    key: &AeadKey,
+    url_path: &str,
+    appid: &str,
+    ts: &str,
+    sym_sn: &str,
+    body: &str,
+) -> core::result::Result<String, BodyError> {
+    let text = open_body_text(key, url_path, appid, ts, sym_sn, body)?;
+    let mut obj: Map<String, Value> =
+        serde_json::from_str(&text).map_err(|_| BodyError::Malformed)?;
     obj.remove("_n");
+    obj.remove("_appid");
+    obj.remove("_timestamp");
     Ok(Value::Object(obj).to_string())
 }
 
@@ -624,15 +700,52 @@ impl ApiSecurity {
 
     /// Decrypts a checked, verified answer.
     fn finish_response(&self, c: &ResponseCheck<'_>, body: &str) -> Result<OpenedResponse> {
-        let json = open_body(&self.sym_key, c.path, c.appid, c.ts, &self.sym_sn, body).map_err(
-            |e| match e {
-                BodyError::Unencrypted => Error::MissingField,
-                BodyError::Malformed => Error::MalformedEnvelope,
-                BodyError::Open => Error::AeadOpen,
-                BodyError::Appid => Error::ValidateAppid,
-                BodyError::Timestamp => Error::TimestampWindow,
-            },
-        )?;
+        self.finish_response_with(c, body, open_body)
+    }
+
+    /// As [`ApiSecurity::open_response`] (`host_verdict` None) or
+    /// [`ApiSecurity::open_response_host_verified`] (Some), with the answer's text as decrypted:
+    /// `_n`, `_appid` and `_timestamp` checked and left in, for a host whose own JSON parser
+    /// builds the object (and drops them).
+    pub(crate) fn open_response_text(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+        host_verdict: Option<bool>,
+    ) -> Result<OpenedResponse> {
+        let c = self.check_response(url, headers, body, now)?;
+        match host_verdict {
+            Some(true) => {}
+            Some(false) => return Err(Error::SignatureInvalid),
+            None => verify(
+                self.alg,
+                c.key,
+                c.sn,
+                string_to_sign(c.path, c.appid, c.ts, body).as_bytes(),
+                &c.sig,
+            )?,
+        }
+        self.finish_response_with(&c, body, open_body_text)
+    }
+
+    fn finish_response_with(
+        &self,
+        c: &ResponseCheck<'_>,
+        body: &str,
+        open: BodyOpener,
+    ) -> Result<OpenedResponse> {
+        let json =
+            open(&self.sym_key, c.path, c.appid, c.ts, &self.sym_sn, body).map_err(
+                |e| match e {
+                    BodyError::Unencrypted => Error::MissingField,
+                    BodyError::Malformed => Error::MalformedEnvelope,
+                    BodyError::Open => Error::AeadOpen,
+                    BodyError::Appid => Error::ValidateAppid,
+                    BodyError::Timestamp => Error::TimestampWindow,
+                },
+            )?;
         Ok(OpenedResponse {
             json,
             serial: c.sn.clone(),

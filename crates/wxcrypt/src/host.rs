@@ -261,41 +261,52 @@ fn seal_options<'a>(
     Ok(crate::api_security::SealOptions { nonce, iv })
 }
 
-/// `{"headers":[[name,value],...],"body":...}` (plus `extra`, members written as JSON).
-fn sealed_json(sealed: &crate::api_security::Sealed, extra: &str) -> String {
-    use crate::json_check::quote;
-    let headers: Vec<String> = sealed
-        .headers
-        .to_pairs()
-        .iter()
-        .map(|(n, v)| format!("[{},{}]", quote(n), quote(v)))
-        .collect();
-    format!(
-        r#"{{"headers":[{}],"body":{}{extra}}}"#,
-        headers.join(","),
-        quote(&sealed.body)
-    )
+/// A sealed request or answer for a host: `[body, stringToSign, name, value, name, value, ...]`
+/// (`stringToSign` empty when the core signed; the headers in WeChat's spelling).
+fn sealed_list(sealed: crate::api_security::Sealed, to_sign: String) -> Vec<String> {
+    let mut out = vec![sealed.body, to_sign];
+    for (n, v) in sealed.headers.to_pairs() {
+        out.push(n);
+        out.push(v);
+    }
+    out
 }
 
-/// `{"json":<the answer object>,"serial":...,"deprecated":bool}`.
-fn opened_json(opened: &crate::api_security::OpenedResponse) -> String {
-    format!(
-        r#"{{"json":{},"serial":{},"deprecated":{}}}"#,
-        opened.json,
-        crate::json_check::quote(&opened.serial),
-        opened.deprecated
-    )
+/// An opened answer for a host: `[text, serial, deprecated]`, `text` the decrypted object as
+/// it is (the host's parser builds it and drops `_n`, `_appid`, `_timestamp`), `deprecated`
+/// `"1"` when the verifying certificate is the one being retired, else empty.
+fn opened_list(opened: crate::api_security::OpenedResponse) -> Vec<String> {
+    let dep = if opened.deprecated { "1" } else { "" };
+    vec![opened.json, opened.serial, dep.to_owned()]
 }
 
-/// [`Headers::from_pairs`](crate::api_security::Headers::from_pairs) of a host's JSON array of
-/// `[name, value]` pairs.
-fn parse_headers(json: &str) -> HostResult<crate::api_security::Headers> {
-    let pairs: Vec<(String, String)> = serde_json::from_str(json).map_err(|_| {
-        HostError::invalid_arg("headers must be a JSON array of [name, value] string pairs")
-    })?;
-    Ok(crate::api_security::Headers::from_pairs(
-        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-    ))
+/// The security headers of a host's six values, in the order `Wechatmp-Appid`,
+/// `Wechatmp-TimeStamp`, `Wechatmp-Serial`, `Wechatmp-Signature`, `Wechatmp-Serial-Deprecated`,
+/// `Wechatmp-Signature-Deprecated` (the host looks the names up in any letter case); a value
+/// empty after trimming is a missing header.
+fn host_headers(values: Vec<String>) -> HostResult<crate::api_security::Headers> {
+    let [appid, timestamp, serial, signature, serial_deprecated, signature_deprecated]: [String;
+        6] = values
+        .try_into()
+        .map_err(|_| HostError::invalid_arg("headers must be the six security header values"))?;
+    let value = |v: String| {
+        let t = v.trim();
+        if t.is_empty() {
+            None
+        } else if t.len() == v.len() {
+            Some(v)
+        } else {
+            Some(t.to_owned())
+        }
+    };
+    Ok(crate::api_security::Headers {
+        appid: value(appid),
+        timestamp: value(timestamp),
+        serial: value(serial),
+        signature: value(signature),
+        serial_deprecated: value(serial_deprecated),
+        signature_deprecated: value(signature_deprecated),
+    })
 }
 
 /// Reads a host configuration object (JSON text): string members by name, `maxSkewSeconds`.
@@ -393,8 +404,8 @@ impl ApiSecurityHost {
         self.inner.algorithm().name()
     }
 
-    /// [`ApiSecurity::seal_request`](crate::api_security::ApiSecurity::seal_request):
-    /// `{"headers":[[name,value],...],"body":...}`. `timestamp` in Unix seconds; `nonce` (`_n`)
+    /// [`ApiSecurity::seal_request`](crate::api_security::ApiSecurity::seal_request): `[body, "",
+    /// name, value, ...]` (see [`sealed_list`]). `timestamp` in Unix seconds; `nonce` (`_n`)
     /// and `iv` (base64 of 12 bytes) for vectors, else random.
     pub fn seal_request(
         &self,
@@ -403,17 +414,17 @@ impl ApiSecurityHost {
         timestamp: f64,
         nonce: Option<&str>,
         iv: Option<&str>,
-    ) -> HostResult<String> {
+    ) -> HostResult<Vec<String>> {
         let ts = host_seconds("timestamp", timestamp)?;
         let sealed = self
             .inner
             .seal_request(url, params_json, ts, &seal_options(nonce, iv)?)?;
-        Ok(sealed_json(&sealed, ""))
+        Ok(sealed_list(sealed, String::new()))
     }
 
     /// [`ApiSecurity::seal_request_unsigned`](crate::api_security::ApiSecurity::seal_request_unsigned):
-    /// as [`ApiSecurityHost::seal_request`] with no `Wechatmp-Signature` header and a member
-    /// `stringToSign`, which the host signs (RSA-PSS SHA-256 salt 32 with the key of
+    /// `[body, stringToSign, name, value, ...]` with no `Wechatmp-Signature`; the host signs
+    /// `stringToSign` (RSA-PSS SHA-256 salt 32 with the key of
     /// [`ApiSecurityHost::private_key_pkcs8`]) and sends base64 in `Wechatmp-Signature`.
     pub fn seal_unsigned(
         &self,
@@ -422,56 +433,53 @@ impl ApiSecurityHost {
         timestamp: f64,
         nonce: Option<&str>,
         iv: Option<&str>,
-    ) -> HostResult<String> {
+    ) -> HostResult<Vec<String>> {
         let ts = host_seconds("timestamp", timestamp)?;
         let (sealed, to_sign) =
             self.inner
                 .seal_request_unsigned(url, params_json, ts, &seal_options(nonce, iv)?)?;
-        Ok(sealed_json(
-            &sealed,
-            &format!(r#","stringToSign":{}"#, crate::json_check::quote(&to_sign)),
-        ))
+        Ok(sealed_list(sealed, to_sign))
     }
 
     /// [`ApiSecurity::open_response`](crate::api_security::ApiSecurity::open_response):
-    /// `headers_json` a JSON array of `[name, value]` pairs (any letter case), `now` Unix
-    /// seconds. Returns `{"json":<the answer object>,"serial":...,"deprecated":bool}`.
+    /// `headers` the six values of [`host_headers`], `now` Unix seconds. Returns `[text, serial,
+    /// deprecated]` (see [`opened_list`]).
     pub fn open_response(
         &self,
         url: &str,
-        headers_json: &str,
+        headers: Vec<String>,
         body: &str,
         now: f64,
-    ) -> HostResult<String> {
+    ) -> HostResult<Vec<String>> {
         let now = host_seconds("now", now)?;
-        let headers = parse_headers(headers_json)?;
-        let opened = self.inner.open_response(url, &headers, body, now)?;
-        Ok(opened_json(&opened))
+        let headers = host_headers(headers)?;
+        let opened = self
+            .inner
+            .open_response_text(url, &headers, body, now, None)?;
+        Ok(opened_list(opened))
     }
 
     /// [`ApiSecurity::open_response_verify_job`](crate::api_security::ApiSecurity::open_response_verify_job):
     /// for a host that verifies the RSA-PSS signature itself, every check before it, then
-    /// `{"serial":...,"message":...,"signature":base64}` (the key: [`ApiSecurityHost::platform_public_keys`]).
+    /// `[serial, message, base64 signature]` (the key: [`ApiSecurityHost::platform_public_keys`]).
     pub fn open_verify_job(
         &self,
         url: &str,
-        headers_json: &str,
+        headers: Vec<String>,
         body: &str,
         now: f64,
-    ) -> HostResult<String> {
-        use crate::json_check::quote;
+    ) -> HostResult<Vec<String>> {
         use base64::Engine as _;
         let now = host_seconds("now", now)?;
-        let headers = parse_headers(headers_json)?;
+        let headers = host_headers(headers)?;
         let job = self
             .inner
             .open_response_verify_job(url, &headers, body, now)?;
-        Ok(format!(
-            r#"{{"serial":{},"message":{},"signature":"{}"}}"#,
-            quote(&job.serial),
-            quote(&job.message),
-            base64::engine::general_purpose::STANDARD.encode(&job.signature)
-        ))
+        Ok(vec![
+            job.serial,
+            job.message,
+            base64::engine::general_purpose::STANDARD.encode(&job.signature),
+        ])
     }
 
     /// [`ApiSecurity::open_response_host_verified`](crate::api_security::ApiSecurity::open_response_host_verified):
@@ -480,17 +488,17 @@ impl ApiSecurityHost {
     pub fn open_host_verified(
         &self,
         url: &str,
-        headers_json: &str,
+        headers: Vec<String>,
         body: &str,
         now: f64,
         signature_valid: bool,
-    ) -> HostResult<String> {
+    ) -> HostResult<Vec<String>> {
         let now = host_seconds("now", now)?;
-        let headers = parse_headers(headers_json)?;
+        let headers = host_headers(headers)?;
         let opened =
             self.inner
-                .open_response_host_verified(url, &headers, body, now, signature_valid)?;
-        Ok(opened_json(&opened))
+                .open_response_text(url, &headers, body, now, Some(signature_valid))?;
+        Ok(opened_list(opened))
     }
 
     /// The held platform RSA keys, validated, as `[[编号, base64 SPKI DER], ...]` for a host that
@@ -570,12 +578,12 @@ impl ApiSecurityPlatformHost {
     pub fn open_request(
         &self,
         url: &str,
-        headers_json: &str,
+        headers: Vec<String>,
         body: &str,
         now: f64,
     ) -> HostResult<String> {
         let now = host_seconds("now", now)?;
-        let headers = parse_headers(headers_json)?;
+        let headers = host_headers(headers)?;
         Ok(self.inner.open_request(url, &headers, body, now)?)
     }
 
@@ -588,12 +596,12 @@ impl ApiSecurityPlatformHost {
         timestamp: f64,
         nonce: Option<&str>,
         iv: Option<&str>,
-    ) -> HostResult<String> {
+    ) -> HostResult<Vec<String>> {
         let ts = host_seconds("timestamp", timestamp)?;
         let sealed = self
             .inner
             .seal_response(url, answer_json, ts, &seal_options(nonce, iv)?)?;
-        Ok(sealed_json(&sealed, ""))
+        Ok(sealed_list(sealed, String::new()))
     }
 }
 
@@ -812,7 +820,8 @@ macro_rules! host_boundary {
                 self.inner.algorithm().to_owned()
             }
 
-            /// `sealRequest(url, paramsJson, timestamp, nonce?, iv?)`: JSON `{headers, body}`.
+            /// `sealRequest(url, paramsJson, timestamp, nonce?, iv?)`: `[body, "", name, value,
+            /// ...]`.
             #[$bind(js_name = "sealRequest")]
             pub fn seal_request(
                 &self,
@@ -821,7 +830,7 @@ macro_rules! host_boundary {
                 timestamp: f64,
                 nonce: Option<String>,
                 iv: Option<String>,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
                     .seal_request(
                         &url,
@@ -833,8 +842,8 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `sealUnsigned(url, paramsJson, timestamp, nonce?, iv?)`: JSON
-            /// `{headers, body, stringToSign}`, no `Wechatmp-Signature`.
+            /// `sealUnsigned(url, paramsJson, timestamp, nonce?, iv?)`: `[body, stringToSign,
+            /// name, value, ...]`, no `Wechatmp-Signature`.
             #[$bind(js_name = "sealUnsigned")]
             pub fn seal_unsigned(
                 &self,
@@ -843,7 +852,7 @@ macro_rules! host_boundary {
                 timestamp: f64,
                 nonce: Option<String>,
                 iv: Option<String>,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
                     .seal_unsigned(
                         &url,
@@ -855,48 +864,49 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `openResponse(url, headersJson, body, now)`: JSON `{json, serial, deprecated}`.
+            /// `openResponse(url, headers, body, now)`: `[text, serial, deprecated]`; `headers`
+            /// the six security header values (empty: absent).
             #[$bind(js_name = "openResponse")]
             pub fn open_response(
                 &self,
                 url: String,
-                headers_json: String,
+                headers: Vec<String>,
                 body: String,
                 now: f64,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
-                    .open_response(&url, &headers_json, &body, now)
+                    .open_response(&url, headers, &body, now)
                     .map_err($to_js)
             }
 
-            /// `openVerifyJob(url, headersJson, body, now)`: JSON `{serial, message, signature}`
-            /// for a host that verifies RSA-PSS itself.
+            /// `openVerifyJob(url, headers, body, now)`: `[serial, message, signature]` for a
+            /// host that verifies RSA-PSS itself.
             #[$bind(js_name = "openVerifyJob")]
             pub fn open_verify_job(
                 &self,
                 url: String,
-                headers_json: String,
+                headers: Vec<String>,
                 body: String,
                 now: f64,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
-                    .open_verify_job(&url, &headers_json, &body, now)
+                    .open_verify_job(&url, headers, &body, now)
                     .map_err($to_js)
             }
 
-            /// `openHostVerified(url, headersJson, body, now, signatureValid)`: as
+            /// `openHostVerified(url, headers, body, now, signatureValid)`: as
             /// `openResponse`, with the host's verdict on the signature.
             #[$bind(js_name = "openHostVerified")]
             pub fn open_host_verified(
                 &self,
                 url: String,
-                headers_json: String,
+                headers: Vec<String>,
                 body: String,
                 now: f64,
                 signature_valid: bool,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
-                    .open_host_verified(&url, &headers_json, &body, now, signature_valid)
+                    .open_host_verified(&url, headers, &body, now, signature_valid)
                     .map_err($to_js)
             }
 
@@ -929,21 +939,21 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `openRequest(url, headersJson, body, now)`: the parameters object as JSON.
+            /// `openRequest(url, headers, body, now)`: the parameters object as JSON.
             #[$bind(js_name = "openRequest")]
             pub fn open_request(
                 &self,
                 url: String,
-                headers_json: String,
+                headers: Vec<String>,
                 body: String,
                 now: f64,
             ) -> Result<String> {
                 self.inner
-                    .open_request(&url, &headers_json, &body, now)
+                    .open_request(&url, headers, &body, now)
                     .map_err($to_js)
             }
 
-            /// `sealResponse(url, answerJson, timestamp, nonce?, iv?)`: JSON `{headers, body}`.
+            /// `sealResponse(url, answerJson, timestamp, nonce?, iv?)`: `[body, "", name, value, ...]`.
             #[$bind(js_name = "sealResponse")]
             pub fn seal_response(
                 &self,
@@ -952,7 +962,7 @@ macro_rules! host_boundary {
                 timestamp: f64,
                 nonce: Option<String>,
                 iv: Option<String>,
-            ) -> Result<String> {
+            ) -> Result<Vec<String>> {
                 self.inner
                     .seal_response(
                         &url,

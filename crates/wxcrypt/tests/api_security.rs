@@ -544,3 +544,104 @@ fn host_verified_split_matches_open_response() {
         .open_response_host_verified(url, &h, &tampered, now, true)
         .is_err());
 }
+
+/// An answer to `url` at timestamp 5 whose decrypted object is `plain` exactly, signed with the
+/// platform key of [`rsa_pair`] (PLATSN).
+fn crafted_answer(v: &Value, url: &str, plain: &str) -> (Headers, String) {
+    let key = RsaPrivateKey::from_pem(s(v, "private_key")).unwrap();
+    let g = AeadKey::from_base64(AeadAlgorithm::Aes256Gcm, s(v, "symmetric_key")).unwrap();
+    let iv = [7u8; 12];
+    let (ct, tag) = g
+        .seal_detached(
+            &iv,
+            aad(url, s(v, "appid"), "5", s(v, "symmetric_key_sn")).as_bytes(),
+            plain.as_bytes(),
+        )
+        .unwrap();
+    let body = format!(
+        r#"{{"iv":"{}","data":"{}","authtag":"{}"}}"#,
+        B64.encode(iv),
+        B64.encode(ct),
+        B64.encode(tag)
+    );
+    let sig = key
+        .sign_pss_sha256(string_to_sign(url, s(v, "appid"), "5", &body).as_bytes())
+        .unwrap();
+    let h = Headers {
+        appid: Some(s(v, "appid").into()),
+        timestamp: Some("5".into()),
+        serial: Some("PLATSN".into()),
+        signature: Some(B64.encode(sig)),
+        ..Headers::default()
+    };
+    (h, body)
+}
+
+#[test]
+fn security_fields_read_once_and_never_twice() {
+    let (v, sec, _) = rsa_pair();
+    let url = "https://api.weixin.qq.com/wxa/x";
+    let app = s(&v, "appid");
+    // The security fields in any order, among other members: opened, and dropped.
+    let (h, body) = crafted_answer(
+        &v,
+        url,
+        &format!(
+            r#"{{"errcode":0,"_timestamp":"5","a":[1,{{"_appid":"x"}}],"_appid":"{app}","_n":"n"}}"#
+        ),
+    );
+    let opened = sec.open_response(url, &h, &body, 5).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&opened.json).unwrap(),
+        serde_json::json!({"errcode":0,"a":[1,{"_appid":"x"}]})
+    );
+    // A repeated `_appid` (a parser taking the first and one taking the last would disagree).
+    let (h, body) = crafted_answer(
+        &v,
+        url,
+        &format!(r#"{{"_n":"n","_appid":"{app}","_timestamp":5,"_appid":"wx0"}}"#),
+    );
+    assert_eq!(
+        sec.open_response(url, &h, &body, 5),
+        Err(Error::MalformedEnvelope)
+    );
+    // Not an object, or not JSON, once decrypted.
+    for plain in [r#"["_appid"]"#, "{", r#"{"_appid":1}x"#] {
+        let (h, body) = crafted_answer(&v, url, plain);
+        assert_eq!(
+            sec.open_response(url, &h, &body, 5),
+            Err(Error::MalformedEnvelope),
+            "{plain}"
+        );
+    }
+    // A missing or foreign `_appid`, a `_timestamp` of another time.
+    let (h, body) = crafted_answer(&v, url, r#"{"_timestamp":5}"#);
+    assert_eq!(
+        sec.open_response(url, &h, &body, 5),
+        Err(Error::ValidateAppid)
+    );
+    let (h, body) = crafted_answer(&v, url, &format!(r#"{{"_appid":"{app}","_timestamp":6}}"#));
+    assert_eq!(
+        sec.open_response(url, &h, &body, 5),
+        Err(Error::TimestampWindow)
+    );
+    // Parameters already holding a security field, whatever its value, or holding one twice.
+    for params in [
+        r#"{"_n":null}"#,
+        r#"{"a":1,"_appid":"wx"}"#,
+        r#"{"_timestamp":{}}"#,
+        r#"{"a":1,"a":2,"_n":1,"_n":2}"#,
+        "[]",
+        r#"{"a":1"#,
+    ] {
+        assert_eq!(
+            sec.seal_request(url, params, 5, &SealOptions::default()),
+            Err(Error::InvalidArgument),
+            "{params}"
+        );
+    }
+    // Nested `_n` is another member's business.
+    assert!(sec
+        .seal_request(url, r#"{"x":{"_n":1}}"#, 5, &SealOptions::default())
+        .is_ok());
+}

@@ -52,26 +52,36 @@ function maxSkew(value) {
   return value
 }
 
+/** The security headers' names, in the order the core takes their values (wxcrypt::host). */
+const HEADER_INDEX = new Map(
+  ['wechatmp-appid', 'wechatmp-timestamp', 'wechatmp-serial', 'wechatmp-signature', 'wechatmp-serial-deprecated', 'wechatmp-signature-deprecated'].map((n, i) => [n, i]),
+)
+
 /**
- * The headers of an answer or a request as `[[name, value], ...]` (JSON text for the core): a
- * fetch `Headers` (anything with `forEach(value, name)`), a `Map`, or a plain object in any
- * letter case whose values are strings (or arrays of strings: the first is taken, as Node's
- * IncomingHttpHeaders has them).
+ * The six security header values of an answer or a request, for the core ('' when absent): from
+ * a fetch `Headers` (anything with `forEach(value, name)`, a `Map` too) or a plain object, names
+ * in any letter case, values strings (or arrays of strings: the first is taken, as Node's
+ * IncomingHttpHeaders has them) or numbers.
  */
-function headerPairs(name, headers) {
-  const pairs = []
+function headerValues(name, headers) {
+  const values = ['', '', '', '', '', '']
   if (headers !== null && typeof headers === 'object' && typeof headers.forEach === 'function' && !Array.isArray(headers)) {
     headers.forEach((v, k) => {
-      if (typeof k === 'string' && typeof v === 'string') pairs.push([k, v])
+      const i = typeof k === 'string' && typeof v === 'string' ? HEADER_INDEX.get(k.toLowerCase()) : undefined
+      if (i !== undefined) values[i] = v
     })
   } else if (headers !== null && typeof headers === 'object' && !Array.isArray(headers)) {
-    for (const [k, v] of Object.entries(headers)) {
+    for (const k in headers) {
+      if (!Object.hasOwn(headers, k)) continue
+      const i = HEADER_INDEX.get(k.toLowerCase())
+      if (i === undefined) continue
+      const v = headers[k]
       const one = Array.isArray(v) ? v[0] : v
-      if (typeof one === 'string') pairs.push([k, one])
-      else if (typeof one === 'number') pairs.push([k, String(one)])
+      if (typeof one === 'string') values[i] = one
+      else if (typeof one === 'number') values[i] = String(one)
     }
   } else throw invalidType(name, 'a Headers object or a plain object', headers)
-  return JSON.stringify(pairs)
+  return values
 }
 
 /** A body as text: a string, or bytes (Uint8Array, Buffer, ArrayBuffer) decoded as UTF-8. */
@@ -85,7 +95,7 @@ function bodyText(name, body) {
 /** A `{ headers, body }` message (an answer or a request). */
 function message(name, value) {
   object(name, value)
-  return [headerPairs(`${name}.headers`, value.headers), bodyText(`${name}.body`, value.body)]
+  return [headerValues(`${name}.headers`, value.headers), bodyText(`${name}.body`, value.body)]
 }
 
 function sealOptions(value) {
@@ -96,13 +106,32 @@ function sealOptions(value) {
   return [timestamp, nonce, iv]
 }
 
-/** `{ headers, body }` from the core's JSON `{headers: [[name, value], ...], body}`. */
-function sealed(json, signature) {
-  const out = JSON.parse(json)
+/** `{ headers, body }` from the core's `[body, stringToSign, name, value, ...]`. */
+function sealed(out, signature) {
   const headers = {}
-  for (const [k, v] of out.headers) headers[k] = v
+  for (let i = 2; i < out.length; i += 2) headers[out[i]] = out[i + 1]
   if (signature !== undefined) headers['Wechatmp-Signature'] = signature
-  return { headers, body: out.body }
+  return { headers, body: out[0] }
+}
+
+/**
+ * The answer object of the core's checked text, built by the host's parser, without the security
+ * fields (`_appid` and `_timestamp` were checked by the core; a repeated one refused).
+ */
+function answerObject(text) {
+  let answer
+  try {
+    answer = JSON.parse(text)
+  } catch {
+    answer = undefined
+  }
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
+    throw Object.assign(new Error('the decrypted answer is not a JSON object'), { code: 'MalformedEnvelope' })
+  }
+  delete answer._n
+  delete answer._appid
+  delete answer._timestamp
+  return answer
 }
 
 /**
@@ -167,13 +196,12 @@ function createApiSecurity(binding, call, rsaSigner) {
       if (this.#pkcs8 === undefined && this.#sign === undefined) {
         return sealed(call(() => this.#core.sealRequest(u, p, timestamp, nonce, iv)))
       }
-      const out = JSON.parse(call(() => this.#core.sealUnsigned(u, p, timestamp, nonce, iv)))
+      const out = call(() => this.#core.sealUnsigned(u, p, timestamp, nonce, iv))
       if (this.#sign === undefined) {
         this.#sign = rsaSigner(this.#pkcs8)
         this.#pkcs8 = undefined
       }
-      const signature = await this.#sign(out.stringToSign)
-      return sealed(JSON.stringify({ headers: out.headers, body: out.body }), signature)
+      return sealed(out, await this.#sign(out[1]))
     }
 
     /**
@@ -197,25 +225,25 @@ function createApiSecurity(binding, call, rsaSigner) {
       const now = seconds('options.now', options('options', opts).now)
       let out
       if (this.#verifiers === undefined) {
-        out = JSON.parse(call(() => this.#core.openResponse(u, headers, body, now)))
+        out = call(() => this.#core.openResponse(u, headers, body, now))
       } else {
         // The core makes every check before the signature and builds the string to verify; the
         // host's crypto verifies (a public-key operation); the core then decrypts and checks.
-        const job = JSON.parse(call(() => this.#core.openVerifyJob(u, headers, body, now)))
-        let verify = this.#verifiers.get(job.serial)
+        const [serial, signed, signature] = call(() => this.#core.openVerifyJob(u, headers, body, now))
+        let verify = this.#verifiers.get(serial)
         if (typeof verify === 'string') {
           verify = rsaSigner.verifier(verify)
-          this.#verifiers.set(job.serial, verify)
+          this.#verifiers.set(serial, verify)
         }
         let ok = false
         try {
-          ok = (await verify(job.message, job.signature)) === true
+          ok = (await verify(signed, signature)) === true
         } catch {
           ok = false
         }
-        out = JSON.parse(call(() => this.#core.openHostVerified(u, headers, body, now, ok)))
+        out = call(() => this.#core.openHostVerified(u, headers, body, now, ok))
       }
-      return { answer: out.json, serial: out.serial, deprecated: out.deprecated }
+      return { answer: call(() => answerObject(out[0])), serial: out[1], deprecated: out[2] === '1' }
     }
   }
 
