@@ -40,23 +40,29 @@ const params = JSON.parse(v.request.params)
 const response = { headers: v.response.headers, body: v.response.body }
 const NOW = Number(v.response.headers['Wechatmp-TimeStamp'])
 
-/** Median-free, noise-tolerant: the best of ROUNDS rounds of TIME ms each, µs per call. */
-async function time(fn) {
-  for (let i = 0; i < 20; i++) await fn() // warm up
-  let best = Infinity
-  for (let r = 0; r < ROUNDS; r++) {
-    let n = 0
-    const t0 = process.hrtime.bigint()
-    const end = t0 + BigInt(TIME) * 1_000_000n
-    let t = t0
-    while (t < end) {
-      await fn()
-      n++
-      t = process.hrtime.bigint()
-    }
-    best = Math.min(best, Number(t - t0) / 1000 / n)
+/** One round of `fn`: µs per call over TIME ms. */
+async function round(fn) {
+  let n = 0
+  const t0 = process.hrtime.bigint()
+  const end = t0 + BigInt(TIME) * 1_000_000n
+  let t = t0
+  while (t < end) {
+    await fn()
+    n++
+    t = process.hrtime.bigint()
   }
-  return best
+  return Number(t - t0) / 1000 / n
+}
+
+/**
+ * Noise-tolerant: every candidate is warmed up, then ROUNDS rounds are run interleaved (one
+ * round of each candidate in turn, so a change in the machine's load falls on all of them
+ * alike), and each keeps its best round (µs per call).
+ */
+async function timeAll(candidates) {
+  for (const c of candidates) for (let i = 0; i < 20; i++) await c.fn()
+  for (const c of candidates) c.us = Infinity
+  for (let r = 0; r < ROUNDS; r++) for (const c of candidates) c.us = Math.min(c.us, await round(c.fn))
 }
 
 // ---- the candidates ----
@@ -159,41 +165,36 @@ assert.deepEqual(nodeOpen(URL_, response), v.response.answer)
 assert.deepEqual(await webOpen(URL_, response), v.response.answer)
 
 const rows = []
-const row = (group, name, us) => rows.push({ group, name, us })
+const row = (group, name, fn) => rows.push({ group, name, fn })
 const ts = NOW
 
-console.log(`api-security bench: ${ROUNDS} rounds x ${TIME} ms per candidate, best round; Node ${process.version}, OpenSSL ${process.versions.openssl}`)
+console.log(`api-security bench: ${ROUNDS} interleaved rounds x ${TIME} ms per candidate, best round; Node ${process.version}, OpenSSL ${process.versions.openssl}`)
 // 1. The RSA-PSS signature alone.
 const toSign = `${URL_}\n${v.appid}\n${ts}\n${v.request.body}`
 const signNode = nodeSigner()(Buffer.from(nodeKeys.priv.export({ type: 'pkcs8', format: 'der' })).toString('base64'))
 const signWeb = webCryptoSigner()(Buffer.from(nodeKeys.priv.export({ type: 'pkcs8', format: 'der' })).toString('base64'))
-row('RSA-PSS sign (2048)', 'node:crypto, cached KeyObject', await time(() => signNode(toSign)))
-row('RSA-PSS sign (2048)', 'WebCrypto, key imported once', await time(() => signWeb(toSign)))
+row('RSA-PSS sign (2048)', 'node:crypto, cached KeyObject', () => signNode(toSign))
+row('RSA-PSS sign (2048)', 'WebCrypto, key imported once', () => signWeb(toSign))
 for (const [name, sec] of Object.entries(secs)) {
-  if (!name.includes('Rust')) continue
-  const full = await time(() => sec.sealRequest(URL_, params, { timestamp: ts }))
-  row('sealRequest', `wxcrypt ${name}`, full)
+  row('sealRequest', `wxcrypt ${name}`, () => sec.sealRequest(URL_, params, { timestamp: ts }))
 }
-for (const [name, sec] of Object.entries(secs)) {
-  if (name.includes('Rust')) continue
-  row('sealRequest', `wxcrypt ${name}`, await time(() => sec.sealRequest(URL_, params, { timestamp: ts })))
-}
-row('sealRequest', 'node:crypto implementation', await time(() => nodeSign(URL_, nodeSeal(URL_, params, ts))))
-row('sealRequest', 'WebCrypto implementation', await time(() => webSeal(URL_, params, ts)))
+row('sealRequest', 'node:crypto implementation', () => nodeSign(URL_, nodeSeal(URL_, params, ts)))
+row('sealRequest', 'WebCrypto implementation', () => webSeal(URL_, params, ts))
 // 2. openResponse: the RSA-PSS verification in the core, or run by the host's crypto (the core
 // still picks the key, builds the string to verify and makes every other check).
 for (const [name, sec] of Object.entries(secs)) {
-  row('openResponse', `wxcrypt ${name}`, await time(() => sec.openResponse(URL_, response, { now: NOW })))
+  row('openResponse', `wxcrypt ${name}`, () => sec.openResponse(URL_, response, { now: NOW }))
 }
-row('openResponse', 'node:crypto implementation', await time(() => nodeOpen(URL_, response)))
-row('openResponse', 'WebCrypto implementation', await time(() => webOpen(URL_, response)))
+row('openResponse', 'node:crypto implementation', () => nodeOpen(URL_, response))
+row('openResponse', 'WebCrypto implementation', () => webOpen(URL_, response))
 // 3. The AES-GCM part alone (seal without the signature).
 for (const [name, b] of Object.entries(backends)) {
   const c = new b.ApiSecurity(JSON.stringify(config))
-  row('AES-GCM seal alone', `wxcrypt ${name} (sealUnsigned)`, await time(() => c.sealUnsigned(URL_, JSON.stringify(params), ts)))
+  row('AES-GCM seal alone', `wxcrypt ${name} (sealUnsigned)`, () => c.sealUnsigned(URL_, JSON.stringify(params), ts))
 }
-row('AES-GCM seal alone', 'node:crypto implementation', await time(() => nodeSeal(URL_, params, ts)))
+row('AES-GCM seal alone', 'node:crypto implementation', () => nodeSeal(URL_, params, ts))
 
+await timeAll(rows)
 const get = (group, name) => rows.find((r) => r.group === group && r.name === name)?.us
 let group = ''
 for (const r of rows) {

@@ -703,31 +703,47 @@ impl ApiSecurity {
         self.finish_response_with(c, body, open_body)
     }
 
-    /// As [`ApiSecurity::open_response`] (`host_verdict` None) or
-    /// [`ApiSecurity::open_response_host_verified`] (Some), with the answer's text as decrypted:
-    /// `_n`, `_appid` and `_timestamp` checked and left in, for a host whose own JSON parser
-    /// builds the object (and drops them).
+    /// As [`ApiSecurity::open_response`], with the answer's text as decrypted: `_n`, `_appid`
+    /// and `_timestamp` checked and left in, for a host whose own JSON parser builds the object
+    /// (and drops them).
     pub(crate) fn open_response_text(
         &self,
         url: &str,
         headers: &Headers,
         body: &str,
         now: u64,
-        host_verdict: Option<bool>,
     ) -> Result<OpenedResponse> {
         let c = self.check_response(url, headers, body, now)?;
-        match host_verdict {
-            Some(true) => {}
-            Some(false) => return Err(Error::SignatureInvalid),
-            None => verify(
-                self.alg,
-                c.key,
-                c.sn,
-                string_to_sign(c.path, c.appid, c.ts, body).as_bytes(),
-                &c.sig,
-            )?,
-        }
+        verify(
+            self.alg,
+            c.key,
+            c.sn,
+            string_to_sign(c.path, c.appid, c.ts, body).as_bytes(),
+            &c.sig,
+        )?;
         self.finish_response_with(&c, body, open_body_text)
+    }
+
+    /// For a host that verifies the RSA-PSS signature itself, in one pass: every check before
+    /// the signature (errors as [`ApiSecurity::open_response`]), then the job to verify, whether
+    /// the verifying certificate is the deprecated one, and the outcome of decrypting and
+    /// checking the body (the answer's text as decrypted, as [`ApiSecurity::open_response_text`]
+    /// gives it), which the host may release only once the signature verified.
+    pub(crate) fn open_response_prepare(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+    ) -> Result<(VerifyJob, bool, Result<OpenedResponse>)> {
+        let c = self.check_response(url, headers, body, now)?;
+        let outcome = self.finish_response_with(&c, body, open_body_text);
+        let job = VerifyJob {
+            serial: c.sn.clone(),
+            message: string_to_sign(c.path, c.appid, c.ts, body),
+            signature: c.sig,
+        };
+        Ok((job, c.deprecated, outcome))
     }
 
     fn finish_response_with(

@@ -349,6 +349,44 @@ impl HostConfig {
     }
 }
 
+/// Answers decrypted and checked while the host verifies their signature
+/// ([`ApiSecurityHost::open_verify_job`]), by id.
+#[derive(Default)]
+struct PendingOpens {
+    next: u32,
+    slots:
+        std::collections::HashMap<u32, crate::error::Result<crate::api_security::OpenedResponse>>,
+}
+
+/// At most this many answers await their verdict at once (a host that never gives one would
+/// otherwise grow the map without bound).
+const MAX_PENDING_OPENS: usize = 65_536;
+
+impl PendingOpens {
+    fn hold(
+        &mut self,
+        outcome: crate::error::Result<crate::api_security::OpenedResponse>,
+    ) -> HostResult<u32> {
+        if self.slots.len() >= MAX_PENDING_OPENS {
+            return Err(HostError::internal(
+                "too many answers await the verification of their signature",
+            ));
+        }
+        let id = self.next;
+        self.next = self.next.wrapping_add(1);
+        self.slots.insert(id, outcome);
+        Ok(id)
+    }
+}
+
+impl fmt::Debug for PendingOpens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingOpens")
+            .field("len", &self.slots.len())
+            .finish()
+    }
+}
+
 /// The object behind a JS `ApiSecurity` (the app's side of the server-API security mode,
 /// [`crate::api_security::ApiSecurity`]): every key parsed and checked once, when the JS object
 /// is made.
@@ -366,6 +404,7 @@ impl HostConfig {
 #[derive(Debug)]
 pub struct ApiSecurityHost {
     inner: crate::api_security::ApiSecurity,
+    pending: std::sync::Mutex<PendingOpens>,
 }
 
 impl ApiSecurityHost {
@@ -396,6 +435,7 @@ impl ApiSecurityHost {
         };
         Ok(ApiSecurityHost {
             inner: crate::api_security::ApiSecurity::new(&config)?,
+            pending: std::sync::Mutex::new(PendingOpens::default()),
         })
     }
 
@@ -453,15 +493,17 @@ impl ApiSecurityHost {
     ) -> HostResult<Vec<String>> {
         let now = host_seconds("now", now)?;
         let headers = host_headers(headers)?;
-        let opened = self
-            .inner
-            .open_response_text(url, &headers, body, now, None)?;
+        let opened = self.inner.open_response_text(url, &headers, body, now)?;
         Ok(opened_list(opened))
     }
 
-    /// [`ApiSecurity::open_response_verify_job`](crate::api_security::ApiSecurity::open_response_verify_job):
-    /// for a host that verifies the RSA-PSS signature itself, every check before it, then
-    /// `[serial, message, base64 signature]` (the key: [`ApiSecurityHost::platform_public_keys`]).
+    /// For a host that verifies the RSA-PSS signature itself
+    /// ([`ApiSecurity::open_response_verify_job`](crate::api_security::ApiSecurity::open_response_verify_job)):
+    /// every check before the signature (thrown here), then `[id, serial, message, signature,
+    /// deprecated]`: the job (the key: [`ApiSecurityHost::platform_public_keys`]; `signature` the
+    /// header's base64, checked), with the answer already decrypted and checked and held under
+    /// `id` until [`ApiSecurityHost::open_verified`] gives the host's verdict. The host must call
+    /// it for every id it receives (with false when it could not verify).
     pub fn open_verify_job(
         &self,
         url: &str,
@@ -469,36 +511,48 @@ impl ApiSecurityHost {
         body: &str,
         now: f64,
     ) -> HostResult<Vec<String>> {
-        use base64::Engine as _;
         let now = host_seconds("now", now)?;
         let headers = host_headers(headers)?;
-        let job = self
-            .inner
-            .open_response_verify_job(url, &headers, body, now)?;
+        let (job, deprecated, outcome) =
+            self.inner.open_response_prepare(url, &headers, body, now)?;
+        let signature = if deprecated {
+            headers.signature_deprecated
+        } else {
+            headers.signature
+        };
+        let id = self.pending().hold(outcome)?;
         Ok(vec![
+            id.to_string(),
             job.serial,
             job.message,
-            base64::engine::general_purpose::STANDARD.encode(&job.signature),
+            signature.unwrap_or_default(),
+            if deprecated { "1" } else { "" }.to_owned(),
         ])
     }
 
-    /// [`ApiSecurity::open_response_host_verified`](crate::api_security::ApiSecurity::open_response_host_verified):
-    /// as [`ApiSecurityHost::open_response`], with the host's verdict on the signature of
-    /// [`ApiSecurityHost::open_verify_job`] (false: `SignatureInvalid`).
-    pub fn open_host_verified(
-        &self,
-        url: &str,
-        headers: Vec<String>,
-        body: &str,
-        now: f64,
-        signature_valid: bool,
-    ) -> HostResult<Vec<String>> {
-        let now = host_seconds("now", now)?;
-        let headers = host_headers(headers)?;
-        let opened =
-            self.inner
-                .open_response_text(url, &headers, body, now, Some(signature_valid))?;
-        Ok(opened_list(opened))
+    /// The second half of [`ApiSecurityHost::open_verify_job`]: with the host's verdict on the
+    /// signature of job `id`, the answer's text as decrypted (`_n`, `_appid`, `_timestamp`
+    /// checked and left in, for the host's parser), or the first failure in
+    /// [`ApiSecurity::open_response`](crate::api_security::ApiSecurity::open_response)'s order:
+    /// `SignatureInvalid` (false), then the body's own error. An unknown `id` is an internal
+    /// error.
+    pub fn open_verified(&self, id: &str, signature_valid: bool) -> HostResult<String> {
+        let outcome = id
+            .parse::<u32>()
+            .ok()
+            .and_then(|id| self.pending().slots.remove(&id))
+            .ok_or(HostError::internal(
+                "no answer awaits verification under this id",
+            ))?;
+        if !signature_valid {
+            return Err(Error::SignatureInvalid.into());
+        }
+        Ok(outcome?.json)
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, PendingOpens> {
+        // A panic while holding the lock cannot leave the map inconsistent: use it as it is.
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The held platform RSA keys, validated, as `[[编号, base64 SPKI DER], ...]` for a host that
@@ -879,8 +933,8 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `openVerifyJob(url, headers, body, now)`: `[serial, message, signature]` for a
-            /// host that verifies RSA-PSS itself.
+            /// `openVerifyJob(url, headers, body, now)`: `[id, serial, message, signature,
+            /// deprecated]` for a host that verifies RSA-PSS itself; then `openVerified(id, ok)`.
             #[$bind(js_name = "openVerifyJob")]
             pub fn open_verify_job(
                 &self,
@@ -894,19 +948,11 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `openHostVerified(url, headers, body, now, signatureValid)`: as
-            /// `openResponse`, with the host's verdict on the signature.
-            #[$bind(js_name = "openHostVerified")]
-            pub fn open_host_verified(
-                &self,
-                url: String,
-                headers: Vec<String>,
-                body: String,
-                now: f64,
-                signature_valid: bool,
-            ) -> Result<Vec<String>> {
+            /// `openVerified(id, signatureValid)`: the answer's text, once the host verified.
+            #[$bind(js_name = "openVerified")]
+            pub fn open_verified(&self, id: String, signature_valid: bool) -> Result<String> {
                 self.inner
-                    .open_host_verified(&url, headers, &body, now, signature_valid)
+                    .open_verified(&id, signature_valid)
                     .map_err($to_js)
             }
 

@@ -645,3 +645,109 @@ fn security_fields_read_once_and_never_twice() {
         .seal_request(url, r#"{"x":{"_n":1}}"#, 5, &SealOptions::default())
         .is_ok());
 }
+
+/// The host's two-step opening (the host verifying RSA-PSS): the answer released only on a true
+/// verdict, each held outcome released once, the failures in `open_response`'s order.
+#[test]
+fn host_two_step_open_releases_only_on_a_true_verdict() {
+    use wxcrypt::host::ApiSecurityHost;
+    let v = v();
+    let config = serde_json::json!({
+        "appId": s(&v, "appid"),
+        "algorithm": "AES256_GCM+RSAwithSHA256",
+        "symmetricKey": s(&v, "symmetric_key"),
+        "symmetricKeySn": s(&v, "symmetric_key_sn"),
+        "privateKey": s(&v, "private_key"),
+        "privateKeySn": s(&v, "private_key_sn"),
+        "platformCertificates": [{ "sn": s(&v, "platform_certificate_sn"), "certificate": s(&v, "platform_certificate") }],
+    });
+    let host = ApiSecurityHost::new(&config.to_string()).unwrap();
+    let h = &v["response"]["headers"];
+    let header = |k: &str| h[k].as_str().unwrap_or("").to_owned();
+    let values = |sig: String| {
+        vec![
+            header("Wechatmp-Appid"),
+            header("Wechatmp-TimeStamp"),
+            header("Wechatmp-Serial"),
+            sig,
+            header("Wechatmp-Serial-Deprecated"),
+            header("Wechatmp-Signature-Deprecated"),
+        ]
+    };
+    let url = s(&v, "url");
+    let body = v["response"]["body"].as_str().unwrap();
+    let now = header("Wechatmp-TimeStamp").parse::<f64>().unwrap();
+    let job = host
+        .open_verify_job(url, values(header("Wechatmp-Signature")), body, now)
+        .unwrap();
+    let ts = header("Wechatmp-TimeStamp");
+    assert_eq!(job[1], s(&v, "platform_certificate_sn"));
+    assert_eq!(job[2], string_to_sign(url, s(&v, "appid"), &ts, body));
+    assert_eq!(job[3], header("Wechatmp-Signature"));
+    assert_eq!(job[4], "");
+    let text = host.open_verified(&job[0], true).unwrap();
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["_appid"], s(&v, "appid"));
+    let mut stripped = answer.as_object().unwrap().clone();
+    for k in ["_n", "_appid", "_timestamp"] {
+        stripped.remove(k);
+    }
+    assert_eq!(Value::Object(stripped), v["response"]["answer"]);
+    // Released once: the same id again is an internal error, as is an id never given.
+    for id in [job[0].as_str(), "4294967295", "x"] {
+        let e = host.open_verified(id, true).unwrap_err();
+        assert_eq!(e.code(), "ERR_WXCRYPT_INTERNAL", "{id}");
+    }
+    // A false verdict: SignatureInvalid, even when the body is fine.
+    let job = host
+        .open_verify_job(url, values(header("Wechatmp-Signature")), body, now)
+        .unwrap();
+    assert_eq!(
+        host.open_verified(&job[0], false).unwrap_err().code(),
+        "SignatureInvalid"
+    );
+    // A body that does not decrypt (the key 编号 in the AAD differs): the signature's verdict
+    // first, then the body's own failure.
+    let other = ApiSecurityHost::new(
+        &serde_json::json!({ "symmetricKeySn": "other" })
+            .as_object()
+            .unwrap()
+            .iter()
+            .fold(config.clone(), |mut c, (k, x)| {
+                c[k] = x.clone();
+                c
+            })
+            .to_string(),
+    )
+    .unwrap();
+    let job = other
+        .open_verify_job(url, values(header("Wechatmp-Signature")), body, now)
+        .unwrap();
+    assert_eq!(
+        other.open_verified(&job[0], false).unwrap_err().code(),
+        "SignatureInvalid"
+    );
+    let job = other
+        .open_verify_job(url, values(header("Wechatmp-Signature")), body, now)
+        .unwrap();
+    assert_eq!(
+        other.open_verified(&job[0], true).unwrap_err().code(),
+        "AeadOpen"
+    );
+    // Checks before the signature throw at once, holding nothing: without the current
+    // signature only the deprecated certificate's remains, whose 编号 is not held.
+    let e = host
+        .open_verify_job(url, values(String::new()), body, now)
+        .unwrap_err();
+    assert_eq!(e.code(), "UnknownSerial");
+    let e = host
+        .open_verify_job(url, values(header("Wechatmp-Signature")), body, now + 301.0)
+        .unwrap_err();
+    assert_eq!(e.code(), "TimestampWindow");
+    assert_eq!(
+        host.open_verify_job(url, vec![String::new(); 5], body, now)
+            .unwrap_err()
+            .code(),
+        "ERR_INVALID_ARG_VALUE"
+    );
+}

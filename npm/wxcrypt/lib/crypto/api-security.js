@@ -9,7 +9,8 @@
 // bench/api-security.mjs measured why), with the key the core validated (PKCS#8 DER); and
 // likewise the RSA-PSS verification of answers (`rsaSigner.verifier`, the platform keys the core
 // validated, SPKI DER), the core still picking the key by 编号, building the string to verify and
-// making every other check (openVerifyJob, then openHostVerified with the verdict).
+// making every other check and releasing the answer only on a true verdict (openVerifyJob, then
+// openVerified).
 const { invalidType, outOfRange, str, secret } = require('../args.js')
 
 const RSA = 'AES256_GCM+RSAwithSHA256'
@@ -223,27 +224,27 @@ function createApiSecurity(binding, call, rsaSigner) {
       const u = str('url', url)
       const [headers, body] = message('response', response)
       const now = seconds('options.now', options('options', opts).now)
-      let out
       if (this.#verifiers === undefined) {
-        out = call(() => this.#core.openResponse(u, headers, body, now))
-      } else {
-        // The core makes every check before the signature and builds the string to verify; the
-        // host's crypto verifies (a public-key operation); the core then decrypts and checks.
-        const [serial, signed, signature] = call(() => this.#core.openVerifyJob(u, headers, body, now))
+        const [text, serial, deprecated] = call(() => this.#core.openResponse(u, headers, body, now))
+        return { answer: call(() => answerObject(text)), serial, deprecated: deprecated === '1' }
+      }
+      // The core makes every check before the signature, builds the string to verify, and
+      // decrypts and checks the body, holding the outcome; the host's crypto verifies (a
+      // public-key operation); the core then releases the answer only on a true verdict.
+      const [id, serial, signed, signature, deprecated] = call(() => this.#core.openVerifyJob(u, headers, body, now))
+      let ok = false
+      try {
         let verify = this.#verifiers.get(serial)
         if (typeof verify === 'string') {
           verify = rsaSigner.verifier(verify)
           this.#verifiers.set(serial, verify)
         }
-        let ok = false
-        try {
-          ok = (await verify(signed, signature)) === true
-        } catch {
-          ok = false
-        }
-        out = call(() => this.#core.openHostVerified(u, headers, body, now, ok))
+        ok = (await verify(signed, signature)) === true
+      } catch {
+        ok = false
       }
-      return { answer: call(() => answerObject(out[0])), serial: out[1], deprecated: out[2] === '1' }
+      const text = call(() => this.#core.openVerified(id, ok))
+      return { answer: call(() => answerObject(text)), serial, deprecated: deprecated === '1' }
     }
   }
 
