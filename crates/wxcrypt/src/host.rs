@@ -445,7 +445,7 @@ impl ApiSecurityHost {
     }
 
     /// [`ApiSecurity::seal_request`](crate::api_security::ApiSecurity::seal_request): `[body, "",
-    /// name, value, ...]` (see [`sealed_list`]). `timestamp` in Unix seconds; `nonce` (`_n`)
+    /// name, value, ...]` (the security headers in WeChat's spelling). `timestamp` in Unix seconds; `nonce` (`_n`)
     /// and `iv` (base64 of 12 bytes) for vectors, else random.
     pub fn seal_request(
         &self,
@@ -482,8 +482,11 @@ impl ApiSecurityHost {
     }
 
     /// [`ApiSecurity::open_response`](crate::api_security::ApiSecurity::open_response):
-    /// `headers` the six values of [`host_headers`], `now` Unix seconds. Returns `[text, serial,
-    /// deprecated]` (see [`opened_list`]).
+    /// `headers` the values of `Wechatmp-Appid`, `-TimeStamp`, `-Serial`, `-Signature`,
+    /// `-Serial-Deprecated`, `-Signature-Deprecated` in this order (empty: absent), `now` Unix
+    /// seconds. Returns `[text, serial, deprecated]`: the answer's text as decrypted (`_n`,
+    /// `_appid`, `_timestamp` checked and left in, for the host's parser), the verifying
+    /// certificate's 编号, `"1"` when it is the deprecated one (else empty).
     pub fn open_response(
         &self,
         url: &str,
