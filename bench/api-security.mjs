@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
+import { webCryptoApiSecurity } from './support/webcrypto-api-security.mjs'
 import crypto from 'node:crypto'
 import assert from 'node:assert/strict'
 
@@ -118,41 +119,13 @@ function nodeOpen(url, { headers, body }) {
   return obj
 }
 
-// WebCrypto, straightforward, keys imported once.
-const subtle = globalThis.crypto.subtle
-const enc = new TextEncoder()
-const dec = new TextDecoder()
-const b64 = (u8) => Buffer.from(u8).toString('base64')
-const wcKeys = {
-  sym: await subtle.importKey('raw', nodeKeys.sym, 'AES-GCM', false, ['encrypt', 'decrypt']),
-  priv: await subtle.importKey('pkcs8', nodeKeys.priv.export({ type: 'pkcs8', format: 'der' }), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']),
-  pub: await subtle.importKey('spki', nodeKeys.pub.export({ type: 'spki', format: 'der' }), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify']),
-}
-async function webSeal(url, obj, ts) {
-  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12))
-  const n = b64(globalThis.crypto.getRandomValues(new Uint8Array(16)))
-  const plain = JSON.stringify({ _n: n, _appid: v.appid, _timestamp: ts, ...obj })
-  const out = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: enc.encode(`${url}|${v.appid}|${ts}|${v.symmetric_key_sn}`) }, wcKeys.sym, enc.encode(plain)))
-  const body = JSON.stringify({ iv: b64(iv), data: b64(out.subarray(0, out.length - 16)), authtag: b64(out.subarray(out.length - 16)) })
-  const sig = await subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, wcKeys.priv, enc.encode(`${url}\n${v.appid}\n${ts}\n${body}`))
-  return { headers: { 'Wechatmp-Appid': v.appid, 'Wechatmp-TimeStamp': String(ts), 'Wechatmp-Serial': v.private_key_sn, 'Wechatmp-Signature': b64(new Uint8Array(sig)) }, body }
-}
-async function webOpen(url, { headers, body }) {
-  const h = new Headers(headers)
-  const ts = h.get('wechatmp-timestamp')
-  if (h.get('wechatmp-serial') !== v.platform_certificate_sn) throw new Error('serial')
-  const ok = await subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, wcKeys.pub, Buffer.from(h.get('wechatmp-signature'), 'base64'), enc.encode(`${url}\n${h.get('wechatmp-appid')}\n${ts}\n${body}`))
-  if (!ok) throw new Error('signature')
-  const env = JSON.parse(body)
-  const ct = Buffer.concat([Buffer.from(env.data, 'base64'), Buffer.from(env.authtag, 'base64')])
-  const plain = await subtle.decrypt({ name: 'AES-GCM', iv: Buffer.from(env.iv, 'base64'), additionalData: enc.encode(`${url}|${v.appid}|${ts}|${v.symmetric_key_sn}`) }, wcKeys.sym, ct)
-  const obj = JSON.parse(dec.decode(plain))
-  if (obj._appid !== v.appid || String(obj._timestamp) !== ts) throw new Error('fields')
-  delete obj._n
-  delete obj._appid
-  delete obj._timestamp
-  return obj
-}
+// WebCrypto, straightforward, keys imported once (bench/support, shared with the workerd bench).
+const web = await webCryptoApiSecurity(v, {
+  pkcs8: nodeKeys.priv.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+  spki: nodeKeys.pub.export({ type: 'spki', format: 'der' }).toString('base64'),
+})
+const webSeal = web.seal
+const webOpen = web.open
 
 // Every candidate's output checked before anything is timed.
 for (const [name, sec] of Object.entries(secs)) {
