@@ -8,17 +8,23 @@
 //! - odd: the official response with the rest of the input XORed over its body from an offset
 //!   (`offset[2] bytes...`), and a header dropped when asked: refused with a documented error
 //!   unless nothing changed, in which case the official answer comes back.
+//!
+//! In both modes the host's paths (`wxcrypt::host::ApiSecurityHost`: the one-call opener, and the
+//! two-step one whose RSA-PSS verdict comes from the host) must agree with `open_response`: the
+//! same answer object, or the same error.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use wxcrypt::api_security::{Algorithm, ApiSecurity, Config, Headers};
+use wxcrypt::api_security::{Algorithm, ApiSecurity, Config, Headers, OpenedResponse};
+use wxcrypt::host::ApiSecurityHost;
 use wxcrypt::Error;
 use wxcrypt_fuzz::{check_code, fields, text};
 
 struct Vector {
     sec: ApiSecurity,
+    host: ApiSecurityHost,
     url: String,
     headers: Vec<(String, String)>,
     body: String,
@@ -43,6 +49,20 @@ fn vector() -> &'static Vector {
             max_skew_seconds: 300,
         })
         .unwrap();
+        let host = ApiSecurityHost::new(
+            &serde_json::json!({
+                "appId": s("appid"),
+                "algorithm": "AES256_GCM+RSAwithSHA256",
+                "symmetricKey": s("symmetric_key"),
+                "symmetricKeySn": s("symmetric_key_sn"),
+                "privateKey": s("private_key"),
+                "privateKeySn": s("private_key_sn"),
+                "platformCertificates": [{ "sn": s("platform_certificate_sn"), "certificate": s("platform_certificate") }],
+                "maxSkewSeconds": 300,
+            })
+            .to_string(),
+        )
+        .unwrap();
         let headers: Vec<(String, String)> = v["response"]["headers"]
             .as_object()
             .unwrap()
@@ -56,6 +76,7 @@ fn vector() -> &'static Vector {
             .unwrap();
         Vector {
             sec,
+            host,
             url: s("url"),
             headers,
             body: v["response"]["body"].as_str().unwrap().to_string(),
@@ -77,6 +98,61 @@ fn documented(e: Error) -> bool {
             | Error::MalformedEnvelope
             | Error::AeadOpen
     )
+}
+
+/// The answer object of a host's text (the security fields dropped, as the JS layer does).
+fn host_answer(text: &str) -> serde_json::Value {
+    let mut obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
+    for k in ["_n", "_appid", "_timestamp"] {
+        obj.remove(k);
+    }
+    serde_json::Value::Object(obj)
+}
+
+/// The host's openers on the same answer agree with `expected` (`open_response`'s outcome).
+fn host_agrees(expected: &Result<OpenedResponse, Error>, headers: &Headers, body: &str) {
+    let v = vector();
+    let opt = |x: &Option<String>| x.clone().unwrap_or_default();
+    let values = vec![
+        opt(&headers.appid),
+        opt(&headers.timestamp),
+        opt(&headers.serial),
+        opt(&headers.signature),
+        opt(&headers.serial_deprecated),
+        opt(&headers.signature_deprecated),
+    ];
+    let want = expected.as_ref().map(|o| {
+        (
+            serde_json::from_str::<serde_json::Value>(&o.json).unwrap(),
+            o.serial.clone(),
+        )
+    });
+    let want_code = expected.as_ref().err().map(|e| e.name());
+    // One call, the core verifying.
+    let one = v.host.open_response(&v.url, values.clone(), body, v.now as f64);
+    match (&one, &want) {
+        (Ok(out), Ok((answer, serial))) => {
+            assert_eq!(&host_answer(&out[0]), answer);
+            assert_eq!(&out[1], serial);
+        }
+        (Err(e), Err(_)) => assert_eq!(Some(e.code()), want_code),
+        _ => panic!("open_response and the host disagree: {want_code:?} vs {one:?}"),
+    }
+    // Two steps, the verdict the core's own (a blank signature header makes no job).
+    match v.host.open_verify_job(&v.url, values, body, v.now as f64) {
+        Ok(job) => {
+            let verdict = want_code != Some(Error::SignatureInvalid.name());
+            match (v.host.open_verified(&job[0], verdict), &want) {
+                (Ok(text), Ok((answer, serial))) => {
+                    assert_eq!(&host_answer(&text), answer);
+                    assert_eq!(&job[1], serial);
+                }
+                (Err(e), Err(_)) => assert_eq!(Some(e.code()), want_code),
+                (got, _) => panic!("two steps disagree: {want_code:?} vs {got:?}"),
+            }
+        }
+        Err(e) => assert_eq!(Some(e.code()), want_code),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -102,12 +178,15 @@ fuzz_target!(|data: &[u8]| {
                 .filter(|(_, x)| !x.is_empty())
                 .map(|(n, x)| (*n, x.as_str())),
         );
-        match v.sec.open_response(&v.url, &headers, &text(body), v.now) {
+        let body = text(body);
+        let result = v.sec.open_response(&v.url, &headers, &body, v.now);
+        match &result {
             Ok(opened) => {
                 let _: serde_json::Value = serde_json::from_str(&opened.json).unwrap();
             }
-            Err(e) => assert!(documented(e), "{e:?}"),
+            Err(e) => assert!(documented(*e), "{e:?}"),
         }
+        host_agrees(&result, &headers, &body);
     } else {
         let (offset, flips) = match rest {
             [a, b, flips @ ..] => (usize::from(u16::from_le_bytes([*a, *b])), flips),
@@ -129,9 +208,9 @@ fuzz_target!(|data: &[u8]| {
             .filter(|(i, _)| *i != usize::from(drop))
             .map(|(_, (k, x))| (k.as_str(), x.as_str()))
             .collect();
-        let result = v
-            .sec
-            .open_response(&v.url, &Headers::from_pairs(headers), &body, v.now);
+        let headers = Headers::from_pairs(headers);
+        let result = v.sec.open_response(&v.url, &headers, &body, v.now);
+        host_agrees(&result, &headers, &body);
         match result {
             Ok(opened) => {
                 assert_eq!(body, v.body, "a changed body was accepted");

@@ -148,7 +148,8 @@ pub struct Headers {
 
 impl Headers {
     /// Collects the security headers from name/value pairs (names in any letter case; other
-    /// headers ignored; values trimmed).
+    /// headers ignored; values trimmed; a value empty after trimming is a missing header, as in
+    /// the host boundary).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut h = Headers::default();
         for (name, value) in pairs {
@@ -161,7 +162,8 @@ impl Headers {
                 "wechatmp-signature-deprecated" => &mut h.signature_deprecated,
                 _ => continue,
             };
-            *slot = Some(value.trim().to_string());
+            let value = value.trim();
+            *slot = (!value.is_empty()).then(|| value.to_string());
         }
         h
     }

@@ -215,6 +215,17 @@ fn header_names_in_any_case() {
     let hs = Headers::from_pairs(lower.iter().map(|(a, b)| (a.as_str(), b.as_str())));
     sec.open_response(s(&v, "url"), &hs, s(&v["response"], "body"), 1635927956)
         .unwrap();
+    // Values trimmed; a blank one is a missing header (the host boundary's rule too: the fuzz
+    // target api_security_open found them apart).
+    let blank = Headers::from_pairs([("Wechatmp-Appid", " \t"), ("wechatmp-timestamp", " 5 ")]);
+    assert_eq!(blank.appid, None);
+    assert_eq!(blank.timestamp.as_deref(), Some("5"));
+    let mut hs = hs;
+    hs.appid = Headers::from_pairs([("Wechatmp-Appid", " ")]).appid;
+    assert_eq!(
+        sec.open_response(s(&v, "url"), &hs, s(&v["response"], "body"), 1635927956),
+        Err(Error::MissingField)
+    );
 }
 
 /// A platform using the vector's app key as its own key, to exercise the platform side and
