@@ -232,6 +232,303 @@ impl Push {
     }
 }
 
+/// A host's timestamp (a JS number of Unix seconds) as `u64`: a whole number in 0..=2^53.
+fn host_seconds(name: &'static str, t: f64) -> HostResult<u64> {
+    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= 9_007_199_254_740_992.0 {
+        Ok(t as u64)
+    } else {
+        Err(HostError::invalid_arg(name))
+    }
+}
+
+/// The [`SealOptions`](crate::api_security::SealOptions) of a host's optional `nonce` and `iv`
+/// (base64 of 12 bytes).
+fn seal_options<'a>(
+    nonce: Option<&'a str>,
+    iv: Option<&str>,
+) -> HostResult<crate::api_security::SealOptions<'a>> {
+    use base64::Engine as _;
+    let iv = match iv {
+        None => None,
+        Some(iv) => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(iv)
+                .ok()
+                .and_then(|b| <[u8; 12]>::try_from(b.as_slice()).ok())
+                .ok_or(HostError::invalid_arg("iv must be the base64 of 12 bytes"))?,
+        ),
+    };
+    Ok(crate::api_security::SealOptions { nonce, iv })
+}
+
+/// `{"headers":[[name,value],...],"body":...}` (plus `extra`, members written as JSON).
+fn sealed_json(sealed: &crate::api_security::Sealed, extra: &str) -> String {
+    use crate::json_check::quote;
+    let headers: Vec<String> = sealed
+        .headers
+        .to_pairs()
+        .iter()
+        .map(|(n, v)| format!("[{},{}]", quote(n), quote(v)))
+        .collect();
+    format!(
+        r#"{{"headers":[{}],"body":{}{extra}}}"#,
+        headers.join(","),
+        quote(&sealed.body)
+    )
+}
+
+/// [`Headers::from_pairs`](crate::api_security::Headers::from_pairs) of a host's JSON array of
+/// `[name, value]` pairs.
+fn parse_headers(json: &str) -> HostResult<crate::api_security::Headers> {
+    let pairs: Vec<(String, String)> = serde_json::from_str(json).map_err(|_| {
+        HostError::invalid_arg("headers must be a JSON array of [name, value] string pairs")
+    })?;
+    Ok(crate::api_security::Headers::from_pairs(
+        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    ))
+}
+
+/// Reads a host configuration object (JSON text): string members by name, `maxSkewSeconds`.
+struct HostConfig(serde_json::Map<String, serde_json::Value>);
+
+impl HostConfig {
+    fn parse(json: &str) -> HostResult<HostConfig> {
+        match serde_json::from_str(json) {
+            Ok(serde_json::Value::Object(map)) => Ok(HostConfig(map)),
+            _ => Err(HostError::invalid_arg(
+                "the configuration must be a JSON object",
+            )),
+        }
+    }
+
+    fn string(&self, name: &'static str) -> HostResult<String> {
+        match self.0.get(name) {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            _ => Err(HostError::invalid_arg(name)),
+        }
+    }
+
+    fn algorithm(&self) -> HostResult<crate::api_security::Algorithm> {
+        Ok(crate::api_security::Algorithm::from_name(
+            &self.string("algorithm")?,
+        )?)
+    }
+
+    fn max_skew(&self) -> HostResult<u64> {
+        match self.0.get("maxSkewSeconds") {
+            None | Some(serde_json::Value::Null) => {
+                Ok(crate::api_security::DEFAULT_MAX_SKEW_SECONDS)
+            }
+            Some(serde_json::Value::Number(n)) => n
+                .as_u64()
+                .filter(|&n| n <= MAX_AGE_SECONDS_LIMIT)
+                .ok_or(HostError::invalid_arg("maxSkewSeconds")),
+            Some(_) => Err(HostError::invalid_arg("maxSkewSeconds")),
+        }
+    }
+}
+
+/// The object behind a JS `ApiSecurity` (the app's side of the server-API security mode,
+/// [`crate::api_security::ApiSecurity`]): every key parsed and checked once, when the JS object
+/// is made.
+///
+/// The configuration is JSON text: `{ appId, algorithm, symmetricKey, symmetricKeySn,
+/// privateKey, privateKeySn, platformCertificates: [{ sn, certificate }], maxSkewSeconds? }`.
+/// A member of the wrong type is `ERR_INVALID_ARG_VALUE` (the JS layer checks types first); a
+/// key that does not parse is the core's error (`KeyParse`, `KeySize`, `InvalidArgument`).
+///
+/// ```
+/// let config = r#"{"appId":"wx1","algorithm":"SM4_GCM+SM2withSM3"}"#;
+/// let e = wxcrypt::host::ApiSecurityHost::new(config).unwrap_err();
+/// assert_eq!(e.code(), "ERR_INVALID_ARG_VALUE"); // no symmetricKey
+/// ```
+#[derive(Debug)]
+pub struct ApiSecurityHost {
+    inner: crate::api_security::ApiSecurity,
+}
+
+impl ApiSecurityHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<ApiSecurityHost> {
+        let c = HostConfig::parse(config_json)?;
+        let certs = match c.0.get("platformCertificates") {
+            Some(serde_json::Value::Array(certs)) => certs
+                .iter()
+                .map(|cert| match (cert.get("sn"), cert.get("certificate")) {
+                    (Some(serde_json::Value::String(sn)), Some(serde_json::Value::String(pem))) => {
+                        Ok((sn.clone(), pem.clone()))
+                    }
+                    _ => Err(HostError::invalid_arg("platformCertificates")),
+                })
+                .collect::<HostResult<Vec<_>>>()?,
+            _ => return Err(HostError::invalid_arg("platformCertificates")),
+        };
+        let config = crate::api_security::Config {
+            app_id: c.string("appId")?,
+            algorithm: c.algorithm()?,
+            symmetric_key: c.string("symmetricKey")?,
+            symmetric_key_sn: c.string("symmetricKeySn")?,
+            private_key: c.string("privateKey")?,
+            private_key_sn: c.string("privateKeySn")?,
+            platform_certificates: certs,
+            max_skew_seconds: c.max_skew()?,
+        };
+        Ok(ApiSecurityHost {
+            inner: crate::api_security::ApiSecurity::new(&config)?,
+        })
+    }
+
+    /// The algorithm pair's name.
+    pub fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    /// [`ApiSecurity::seal_request`](crate::api_security::ApiSecurity::seal_request):
+    /// `{"headers":[[name,value],...],"body":...}`. `timestamp` in Unix seconds; `nonce` (`_n`)
+    /// and `iv` (base64 of 12 bytes) for vectors, else random.
+    pub fn seal_request(
+        &self,
+        url: &str,
+        params_json: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+        iv: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?;
+        let sealed = self
+            .inner
+            .seal_request(url, params_json, ts, &seal_options(nonce, iv)?)?;
+        Ok(sealed_json(&sealed, ""))
+    }
+
+    /// [`ApiSecurity::seal_request_unsigned`](crate::api_security::ApiSecurity::seal_request_unsigned):
+    /// as [`ApiSecurityHost::seal_request`] with no `Wechatmp-Signature` header and a member
+    /// `stringToSign`, which the host signs (RSA-PSS SHA-256 salt 32 with the key of
+    /// [`ApiSecurityHost::private_key_pkcs8`]) and sends base64 in `Wechatmp-Signature`.
+    pub fn seal_unsigned(
+        &self,
+        url: &str,
+        params_json: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+        iv: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?;
+        let (sealed, to_sign) =
+            self.inner
+                .seal_request_unsigned(url, params_json, ts, &seal_options(nonce, iv)?)?;
+        Ok(sealed_json(
+            &sealed,
+            &format!(r#","stringToSign":{}"#, crate::json_check::quote(&to_sign)),
+        ))
+    }
+
+    /// [`ApiSecurity::open_response`](crate::api_security::ApiSecurity::open_response):
+    /// `headers_json` a JSON array of `[name, value]` pairs (any letter case), `now` Unix
+    /// seconds. Returns `{"json":<the answer object>,"serial":...,"deprecated":bool}`.
+    pub fn open_response(
+        &self,
+        url: &str,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let headers = parse_headers(headers_json)?;
+        let opened = self.inner.open_response(url, &headers, body, now)?;
+        Ok(format!(
+            r#"{{"json":{},"serial":{},"deprecated":{}}}"#,
+            opened.json,
+            crate::json_check::quote(&opened.serial),
+            opened.deprecated
+        ))
+    }
+
+    /// The validated private key as base64 PKCS#8 DER, for a host that imports it once into
+    /// WebCrypto or node:crypto (RSA; an SM2 key too, for hosts that have SM2).
+    pub fn private_key_pkcs8(&self) -> HostResult<String> {
+        use base64::Engine as _;
+        let der = match self.inner.private_key() {
+            crate::api_security::SigningKey::Rsa(k) => k.to_pkcs8_der()?,
+            crate::api_security::SigningKey::Sm2(k) => k.to_pkcs8_der()?,
+        };
+        Ok(base64::engine::general_purpose::STANDARD.encode(der.as_slice()))
+    }
+}
+
+/// The object behind a JS `ApiSecurityPlatform` (WeChat's side, for simulators and tests:
+/// [`crate::api_security::Platform`]).
+///
+/// The configuration is JSON text: `{ appId, algorithm, symmetricKey, symmetricKeySn,
+/// appPublicKey (SPKI or certificate PEM), appKeySn, platformPrivateKey, platformSn,
+/// deprecated?: { privateKey, sn }, maxSkewSeconds? }`.
+#[derive(Debug)]
+pub struct ApiSecurityPlatformHost {
+    inner: crate::api_security::Platform,
+}
+
+impl ApiSecurityPlatformHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<ApiSecurityPlatformHost> {
+        let c = HostConfig::parse(config_json)?;
+        let deprecated = match c.0.get("deprecated") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(d) => match (d.get("privateKey"), d.get("sn")) {
+                (Some(serde_json::Value::String(k)), Some(serde_json::Value::String(sn))) => {
+                    Some((k.clone(), sn.clone()))
+                }
+                _ => return Err(HostError::invalid_arg("deprecated")),
+            },
+        };
+        let config = crate::api_security::PlatformConfig {
+            app_id: c.string("appId")?,
+            algorithm: c.algorithm()?,
+            symmetric_key: c.string("symmetricKey")?,
+            symmetric_key_sn: c.string("symmetricKeySn")?,
+            app_public_key: c.string("appPublicKey")?,
+            app_key_sn: c.string("appKeySn")?,
+            platform_private_key: c.string("platformPrivateKey")?,
+            platform_sn: c.string("platformSn")?,
+            deprecated,
+            max_skew_seconds: c.max_skew()?,
+        };
+        Ok(ApiSecurityPlatformHost {
+            inner: crate::api_security::Platform::new(&config)?,
+        })
+    }
+
+    /// [`Platform::open_request`](crate::api_security::Platform::open_request): the parameters
+    /// object as JSON; WeChat's 40230-40240 names on failure.
+    pub fn open_request(
+        &self,
+        url: &str,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let headers = parse_headers(headers_json)?;
+        Ok(self.inner.open_request(url, &headers, body, now)?)
+    }
+
+    /// [`Platform::seal_response`](crate::api_security::Platform::seal_response):
+    /// `{"headers":[[name,value],...],"body":...}`.
+    pub fn seal_response(
+        &self,
+        url: &str,
+        answer_json: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+        iv: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?;
+        let sealed = self
+            .inner
+            .seal_response(url, answer_json, ts, &seal_options(nonce, iv)?)?;
+        Ok(sealed_json(&sealed, ""))
+    }
+}
+
 /// Writes the boundary functions every binding exports, with the binding's attribute macro
 /// (`napi` or `wasm_bindgen`) and its conversion of a [`HostError`] into a thrown JS error, so
 /// that the list exists once. The calling crate defines `Result<T>` (its own fallible return
@@ -239,7 +536,8 @@ impl Push {
 ///
 /// It exports `policy`, the signature functions, `diagnose`, and the class `MsgCrypt` (a
 /// [`Push`]: constructor `(token, encodingAESKey, appId)`, methods `decrypt`, `decryptFields`,
-/// `encrypt`, `verifyUrl`, `verifyUrlEncrypted`). `decryptText` and `verifyRawDataSignature` are each binding's own
+/// `encrypt`, `verifyUrl`, `verifyUrlEncrypted`), and the classes `ApiSecurity`
+/// ([`ApiSecurityHost`]) and `ApiSecurityPlatform` ([`ApiSecurityPlatformHost`]). `decryptText` and `verifyRawDataSignature` are each binding's own
 /// fast paths.
 #[macro_export]
 macro_rules! host_boundary {
@@ -421,6 +719,143 @@ macro_rules! host_boundary {
             ) -> Result<String> {
                 self.inner
                     .verify_url_encrypted(&msg_signature, &timestamp, &nonce, &echostr)
+                    .map_err($to_js)
+            }
+        }
+        /// `new ApiSecurity(configJson)`: [`wxcrypt::host::ApiSecurityHost`].
+        #[$bind]
+        pub struct ApiSecurity {
+            inner: $crate::host::ApiSecurityHost,
+        }
+
+        #[$bind]
+        impl ApiSecurity {
+            /// Parses every key once; throws the core's key errors.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<ApiSecurity> {
+                $crate::host::ApiSecurityHost::new(&config_json)
+                    .map(|inner| ApiSecurity { inner })
+                    .map_err($to_js)
+            }
+
+            /// `algorithm()`: the algorithm pair's name.
+            #[$bind(js_name = "algorithm")]
+            pub fn algorithm(&self) -> String {
+                self.inner.algorithm().to_owned()
+            }
+
+            /// `sealRequest(url, paramsJson, timestamp, nonce?, iv?)`: JSON `{headers, body}`.
+            #[$bind(js_name = "sealRequest")]
+            pub fn seal_request(
+                &self,
+                url: String,
+                params_json: String,
+                timestamp: f64,
+                nonce: Option<String>,
+                iv: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .seal_request(
+                        &url,
+                        &params_json,
+                        timestamp,
+                        nonce.as_deref(),
+                        iv.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `sealUnsigned(url, paramsJson, timestamp, nonce?, iv?)`: JSON
+            /// `{headers, body, stringToSign}`, no `Wechatmp-Signature`.
+            #[$bind(js_name = "sealUnsigned")]
+            pub fn seal_unsigned(
+                &self,
+                url: String,
+                params_json: String,
+                timestamp: f64,
+                nonce: Option<String>,
+                iv: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .seal_unsigned(
+                        &url,
+                        &params_json,
+                        timestamp,
+                        nonce.as_deref(),
+                        iv.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `openResponse(url, headersJson, body, now)`: JSON `{json, serial, deprecated}`.
+            #[$bind(js_name = "openResponse")]
+            pub fn open_response(
+                &self,
+                url: String,
+                headers_json: String,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                self.inner
+                    .open_response(&url, &headers_json, &body, now)
+                    .map_err($to_js)
+            }
+
+            /// `privateKeyPkcs8()`: the validated private key, base64 PKCS#8 DER.
+            #[$bind(js_name = "privateKeyPkcs8")]
+            pub fn private_key_pkcs8(&self) -> Result<String> {
+                self.inner.private_key_pkcs8().map_err($to_js)
+            }
+        }
+
+        /// `new ApiSecurityPlatform(configJson)`: [`wxcrypt::host::ApiSecurityPlatformHost`].
+        #[$bind]
+        pub struct ApiSecurityPlatform {
+            inner: $crate::host::ApiSecurityPlatformHost,
+        }
+
+        #[$bind]
+        impl ApiSecurityPlatform {
+            /// Parses every key once.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<ApiSecurityPlatform> {
+                $crate::host::ApiSecurityPlatformHost::new(&config_json)
+                    .map(|inner| ApiSecurityPlatform { inner })
+                    .map_err($to_js)
+            }
+
+            /// `openRequest(url, headersJson, body, now)`: the parameters object as JSON.
+            #[$bind(js_name = "openRequest")]
+            pub fn open_request(
+                &self,
+                url: String,
+                headers_json: String,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                self.inner
+                    .open_request(&url, &headers_json, &body, now)
+                    .map_err($to_js)
+            }
+
+            /// `sealResponse(url, answerJson, timestamp, nonce?, iv?)`: JSON `{headers, body}`.
+            #[$bind(js_name = "sealResponse")]
+            pub fn seal_response(
+                &self,
+                url: String,
+                answer_json: String,
+                timestamp: f64,
+                nonce: Option<String>,
+                iv: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .seal_response(
+                        &url,
+                        &answer_json,
+                        timestamp,
+                        nonce.as_deref(),
+                        iv.as_deref(),
+                    )
                     .map_err($to_js)
             }
         }
