@@ -99,6 +99,18 @@ describe('the callback core', () => {
     assert.ok(new StoreError('x') instanceof Error)
   })
 
+  test('the done marker is retried: one failed write still ends in done, the duplicate is acknowledged', async () => {
+    let calls = 0
+    const mem = createMemoryStore()
+    let failSets = 1
+    const store = { get: mem.get, delete: mem.delete, setIfAbsent: mem.setIfAbsent, deleteIfEquals: mem.deleteIfEquals, set: (...a) => (failSets-- > 0 ? Promise.reject(new Error('EPIPE')) : mem.set(...a)) }
+    const handle = createPayNotifyHandler({ pay, store, handler: () => calls++, ...quiet })
+    const n = fake.notification(tx('A7'))
+    assert.equal((await handle(n)).outcome, 'handled')
+    assert.equal((await handle(n)).outcome, 'duplicate')
+    assert.equal(calls, 1)
+  })
+
   test('options checked: a store without setIfAbsent (KV) is refused', () => {
     assert.throws(() => createPayNotifyHandler({ pay, handler() {}, store: { get() {}, set() {}, delete() {} } }), /setIfAbsent/)
     assert.throws(() => createPayNotifyHandler({ pay: {}, handler() {}, store: createMemoryStore() }), TypeError)
