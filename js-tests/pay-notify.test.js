@@ -216,3 +216,14 @@ describe('adapters end to end', () => {
     assert.deepEqual(seen, ['HONO1'])
   })
 })
+
+test('types: wxcrypt/pay-client as a TypeScript consumer writes it (js-tests/types/pay-client.cts)', { timeout: 120_000 }, () => {
+  const { execFileSync } = require('node:child_process')
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', path.join(__dirname, 'types', 'pay-client.cts')]
+  try {
+    execFileSync(process.execPath, [tsc, ...args], { stdio: 'pipe', timeout: 120_000, encoding: 'utf8' })
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`)
+  }
+})
