@@ -201,6 +201,32 @@ describe('adapters end to end', () => {
     }
   })
 
+  test('NestJS (Fastify platform, rawBody: true)', async () => {
+    const { Controller, Post, Req, Res, Module } = require('@nestjs/common')
+    const { NestFactory } = require('@nestjs/core')
+    const { FastifyAdapter } = require('@nestjs/platform-fastify')
+    const seen = []
+    const notify = payNotifyNest(options(seen))
+    class PayController {
+      notify(req, res) {
+        return notify(req, res)
+      }
+    }
+    Controller()(PayController)
+    Req()(PayController.prototype, 'notify', 0)
+    Res()(PayController.prototype, 'notify', 1)
+    Post('pay/notify')(PayController.prototype, 'notify', Object.getOwnPropertyDescriptor(PayController.prototype, 'notify'))
+    class AppModule {}
+    Module({ controllers: [PayController] })(AppModule)
+    const app = await NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true, logger: false })
+    await app.listen(0, '127.0.0.1')
+    try {
+      await endToEnd(`http://127.0.0.1:${app.getHttpServer().address().port}`, seen, 'NESTF1')
+    } finally {
+      await app.close()
+    }
+  })
+
   test('Hono (fetch-style: app.request)', async () => {
     const { Hono } = require('hono')
     const seen = []
