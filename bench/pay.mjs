@@ -4,8 +4,9 @@
 // buffer) and against wechatpay-node-v3 2.2.1's own verifySign + decipher_gcm (root devDependency,
 // installed for this bench only; note it never checks the GCM tag, so it does less work);
 // authorization and requestPaymentParams against node:crypto with a cached KeyObject. wxcrypt runs
-// as wxcrypt/pay wires it on Node (merchant signature by node:crypto with the core-validated key;
-// verification and GCM in the core), on both backends. Prints µs per call, ratios (baseline time /
+// as wxcrypt/pay wires it on Node (both RSA operations by node:crypto with the keys the core
+// validated; headers, window, serial, SIGNTEST and GCM in the core), on both backends, and, for
+// the record, with the RSA operations in the core and in WebCrypto. Prints µs per call, ratios (baseline time /
 // wxcrypt time: >= 1 means as fast or faster) and MET/MISS.
 //
 // Environment: BENCH_TIME=ms per candidate and round (default 300), BENCH_ROUNDS (default 5).
@@ -21,7 +22,8 @@ const LIB = path.join(ROOT, 'npm', 'wxcrypt', 'lib', 'crypto')
 const { createPay } = require(path.join(LIB, 'pay.js'))
 const { loadNative } = require(path.join(LIB, 'native.js'))
 const { loadWasm } = require(path.join(LIB, 'wasm-node.js'))
-const { nodeSigner } = require(path.join(LIB, 'sign-node.js'))
+const { nodeSigner, nodeVerifier } = require(path.join(LIB, 'sign-node.js'))
+const { webCryptoSigner, webCryptoVerifier } = require(path.join(LIB, 'sign-webcrypto.js'))
 const v = require(path.join(ROOT, 'vectors', 'wechatpay.json'))
 const a = require(path.join(ROOT, 'vectors', 'api-security.json'))
 
@@ -70,12 +72,20 @@ async function time(fn) {
 // ---- wxcrypt, as wxcrypt/pay wires it on Node ----
 const config = { mchId: MCHID, merchantSerialNo: MSERIAL, merchantPrivateKey: MERCHANT_KEY, apiV3Key: APIV3, platformKeys: [{ serial: SERIAL, certificate: v.keys.platform_certificate }], maxSkewSeconds: 2 ** 31 }
 const ours = {}
+const placements = {}
+const bindings = {}
 try {
-  ours.native = new (createPay(loadNative(), nodeSigner('pkcs1')).WechatPay)(config)
+  bindings.native = loadNative()
 } catch (e) {
   console.log(`SKIP native: ${e.message.split('\n')[0]} (bash scripts/setup.sh)`)
 }
-ours.wasm = new (createPay(loadWasm(), nodeSigner('pkcs1')).WechatPay)(config)
+bindings.wasm = loadWasm()
+for (const [b, binding] of Object.entries(bindings)) {
+  ours[b] = new (createPay(binding, nodeSigner('pkcs1'), nodeVerifier()).WechatPay)(config)
+  // The other placements of the RSA operations, for the record.
+  placements[`${b}, RSA in Rust`] = new (createPay(binding).WechatPay)(config)
+  placements[`${b}, RSA by WebCrypto`] = new (createPay(binding, webCryptoSigner('pkcs1'), webCryptoVerifier()).WechatPay)(config)
+}
 
 // ---- node:crypto, straightforward, keys cached ----
 const platformKeys = new Map([[SERIAL, crypto.createPublicKey(v.keys.platform_certificate)]])
@@ -135,7 +145,7 @@ assert.deepEqual(nodeOpen(request, NOW), expected)
 if (theirs) assert.deepEqual(await theirOpen(request), expected)
 const URL_ = '/v3/pay/transactions/jsapi'
 const orderBody = JSON.stringify({ appid: 'wxd678efh567hg6787', mchid: MCHID, description: 'Image形象店-深圳腾大-QQ公仔', out_trade_no: '1217752501201407033233368018', notify_url: 'https://www.weixin.qq.com/wxpay/pay.php', amount: { total: 100, currency: 'CNY' }, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } })
-for (const p of Object.values(ours)) {
+for (const p of [...Object.values(ours), ...Object.values(placements)]) {
   assert.deepEqual(await p.openNotification(request, { now: NOW }), expected)
   assert.equal(await p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N' }), nodeAuthorization('POST', URL_, orderBody, NOW, 'N'))
   assert.deepEqual(await p.requestPaymentParams({ appId: 'wx1', prepayId: 'wx2014', timeStamp: String(NOW), nonceStr: 'N' }), nodePayParams('wx1', 'wx2014', String(NOW), 'N'))
@@ -158,16 +168,18 @@ const G1 = 'openNotification (verify + decrypt a transaction callback)'
 const nodeUs = await row(G1, 'node:crypto, keys cached', () => nodeOpen(request, NOW))
 const theirUs = theirs ? await row(G1, 'wechatpay-node-v3 verifySign + decipher_gcm', () => theirOpen(request)) : undefined
 for (const [b, p] of Object.entries(ours)) {
-  const us = await row(G1, `wxcrypt/pay (${b})`, () => p.openNotification(request, { now: NOW }))
+  const us = await row(G1, `wxcrypt/pay (${b}, verifier ${p.verifier})`, () => p.openNotification(request, { now: NOW }))
   target(`openNotification ${b} vs node:crypto (keys cached)`, nodeUs, us, 1.0)
   if (theirUs !== undefined) target(`openNotification ${b} vs wechatpay-node-v3`, theirUs, us, 1.5)
 }
+for (const [name, p] of Object.entries(placements)) await row(G1, `wxcrypt/pay (${name})`, () => p.openNotification(request, { now: NOW }))
 const G2 = 'authorization (POST /v3/pay/transactions/jsapi)'
 const nodeAuth = await row(G2, 'node:crypto, KeyObject cached', () => nodeAuthorization('POST', URL_, orderBody, NOW, 'N0NCE'))
 for (const [b, p] of Object.entries(ours)) {
   const us = await row(G2, `wxcrypt/pay (${b}, signer ${p.signer})`, () => p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N0NCE' }))
   target(`authorization ${b} vs node:crypto (KeyObject cached)`, nodeAuth, us, 1.0)
 }
+for (const [name, p] of Object.entries(placements)) await row(G2, `wxcrypt/pay (${name})`, () => p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N0NCE' }))
 const G3 = 'requestPaymentParams (paySign)'
 const nodePs = await row(G3, 'node:crypto, KeyObject cached', () => nodePayParams('wxd678efh567hg6787', 'wx201410272009395522657a690389285100', '1414561699', '5K8264ILTKCH16CQ2502SI8ZNMTM67VS'))
 for (const [b, p] of Object.entries(ours)) {

@@ -239,3 +239,28 @@ test('keys of the wrong kind or size, a wrong APIv3 key, bad config types', asyn
   const wrong = new WechatPay(config({ apiV3Key: 'vutsrqponmlkjihgfedcba9876543210' }))
   await rejects(wrong.openNotification(nodeCallback(PUB_ID), { now: NOW }), 'AeadOpen')
 })
+
+test('with every RSA operation in the core (no host crypto): the same answers and codes', async () => {
+  const { createPay } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'pay.js'))
+  const { loadBinding } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'backend.js'))
+  const { WechatPay: CorePay } = createPay(loadBinding().binding)
+  const core = new CorePay(config())
+  const host = new WechatPay(config())
+  assert.deepEqual([core.signer, core.verifier], ['rust', 'rust'])
+  assert.deepEqual([host.signer, host.verifier], ['node:crypto', 'node:crypto'])
+  const cb = nodeCallback(CERT_SERIAL)
+  assert.deepEqual(await core.openNotification(cb, { now: NOW }), await host.openNotification(cb, { now: NOW }))
+  const auth = (p) => p.authorization('POST', '/v3/x', '{}', { timestamp: NOW, nonce: 'N' })
+  assert.equal(await auth(core), await auth(host))
+  const params = { appId: 'wx1', prepayId: 'p', timeStamp: '1', nonceStr: 'n' }
+  assert.deepEqual(await core.requestPaymentParams(params), await host.requestPaymentParams(params))
+  const bad = { headers: { ...cb.headers, 'Wechatpay-Signature': Buffer.alloc(256, 1).toString('base64') }, body: cb.body }
+  for (const p of [core, host]) {
+    await rejects(p.verify(bad, { now: NOW }), 'SignatureInvalid')
+    await rejects(p.verify({ headers: { ...cb.headers, 'Wechatpay-Signature': 'c2hvcnQ=' }, body: cb.body }, { now: NOW }), 'SignatureInvalid')
+    await rejects(p.verify({ headers: { ...cb.headers, 'Wechatpay-Signature': 'WECHATPAY/SIGNTEST/' + cb.headers['Wechatpay-Signature'] }, body: cb.body }, { now: NOW }), 'SignatureInvalid')
+  }
+  // A key replaced under the same id is used from then on.
+  assert.equal(host.addPlatformKey({ id: CERT_SERIAL, publicKey: MERCHANT_PUB }), CERT_SERIAL)
+  await rejects(host.verify(cb, { now: NOW }), 'SignatureInvalid')
+})

@@ -86,6 +86,8 @@ export declare class WechatPay {
   readonly merchantSerialNo: string
   /** Where the merchant's private-key operation runs: `'rust'`, `'node:crypto'` or `'webcrypto'`. */
   readonly signer: 'rust' | 'node:crypto' | 'webcrypto'
+  /** Where platform signatures are verified (after the core's checks): `'rust'`, `'node:crypto'` or `'webcrypto'`. */
+  readonly verifier: 'rust' | 'node:crypto' | 'webcrypto'
   /** The ids of the platform keys held. */
   readonly platformKeyIds: string[]
   /** Adds a platform key (e.g. one decrypted from `/v3/certificates`); returns its id. Throws KeyParse/KeySize. */

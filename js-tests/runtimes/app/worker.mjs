@@ -7,6 +7,8 @@ import { Hono } from 'hono'
 import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as pay from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
 
 export default {
   async test() {
@@ -16,6 +18,10 @@ export default {
       if (error !== null) failed.push(name)
     }
     for (const { name, error } of await runApiSecurity(wx, vectors, 'webcrypto')) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    for (const { name, error } of await runPay(pay, vectors, 'webcrypto')) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }

@@ -5,9 +5,11 @@
 // and certificate, builds every signed string and header, chooses the platform key by
 // Wechatpay-Serial, checks the clock window, verifies every signature (SIGNTEST probes fail),
 // decrypts every resource (the GCM tag always checked) and encrypts sensitive fields. This file
-// checks argument types and, like ApiSecurity, may hand the one merchant private-key operation
-// (SHA256withRSA, RSASSA-PKCS1-v1_5, over the core-built string) to the host's crypto
-// (`signer`: node:crypto on Node, WebCrypto on the edge) with the key the core validated.
+// checks argument types and, like ApiSecurity, may hand the RSA operations to the host's crypto
+// (node:crypto on Node, WebCrypto on the edge) with the keys the core validated: the merchant's
+// SHA256withRSA signature over the core-built string (`signer`), and the RSA verification of a
+// platform signature after the core's precheck (`verifier`: headers, clock window, serial,
+// SIGNTEST, the signature's base64 and length); the resource is then decrypted by the core.
 const { invalidType, str, secret } = require('../args.js')
 const { WXCryptError } = require('./api.js')
 const { policy } = require('./policy.js')
@@ -82,14 +84,17 @@ function stamp(name, value) {
 
 /**
  * The classes over `binding`; `signer(pkcs8Base64)`, when given, returns `(text) => Promise<base64
- * SHA256withRSA signature>` made by the host's crypto.
+ * SHA256withRSA signature>` made by the host's crypto; `verifier(spkiPem)`, when given, returns
+ * `(text, signatureB64) => boolean | Promise<boolean>` (the core prechecks everything else: headers,
+ * clock window, serial, SIGNTEST, the signature's base64 and length, then decrypts).
  */
-function createPay(binding, signer) {
+function createPay(binding, signer, verifier) {
   /** The merchant's side of WeChat Pay APIv3. */
   class WechatPay {
     #core
     #sign
     #pkcs8
+    #verifiers = new Map()
 
     constructor(config) {
       object('config', config)
@@ -122,7 +127,27 @@ function createPay(binding, signer) {
     /** Adds a platform key (`{ serial?, certificate }` or `{ id, publicKey }`); returns its id. */
     addPlatformKey(key) {
       const k = JSON.stringify(platformKey('key', key))
-      return call(() => this.#core.addPlatformKey(k))
+      const id = call(() => this.#core.addPlatformKey(k))
+      this.#verifiers.delete(id)
+      return id
+    }
+
+    /** Where signatures are verified: `'rust'`, `'node:crypto'` or `'webcrypto'`. */
+    get verifier() {
+      return verifier === undefined ? 'rust' : verifier.host
+    }
+
+    /** Verifies `{ headers, body }`: the serial (throws a WXCryptError). */
+    async #verify(headers, body, now) {
+      if (verifier === undefined) return call(() => this.#core.verify(headers, body, now))
+      const [serial, ts, nonce, signature] = call(() => this.#core.precheck(headers, body.length, now))
+      let verify = this.#verifiers.get(serial)
+      if (verify === undefined) {
+        verify = verifier(call(() => this.#core.platformPublicKey(serial)))
+        this.#verifiers.set(serial, verify)
+      }
+      if (!(await verify(`${ts}\n${nonce}\n${body}\n`, signature))) throw coded('SignatureInvalid')
+      return serial
     }
 
     async #signText(text) {
@@ -148,9 +173,8 @@ function createPay(binding, signer) {
       if (this.#pkcs8 === undefined && this.#sign === undefined) {
         return call(() => this.#core.authorization(m, p, b, ts, nonce))
       }
-      const [text, t, n] = call(() => this.#core.authorizationMessage(m, p, b, ts, nonce))
-      const signature = await this.#signText(text)
-      return call(() => this.#core.authorizationWith(n, t, signature))
+      const [text, before, after] = call(() => this.#core.authorizationParts(m, p, b, ts, nonce))
+      return before + (await this.#signText(text)) + after
     }
 
     /**
@@ -161,7 +185,7 @@ function createPay(binding, signer) {
     async verify(response, opts = undefined) {
       const [headers, body] = message('response', response)
       const now = seconds('options.now', options('options', opts).now)
-      return { serial: call(() => this.#core.verify(headers, body, now)) }
+      return { serial: await this.#verify(headers, body, now) }
     }
 
     /**
@@ -171,7 +195,12 @@ function createPay(binding, signer) {
     async openNotification(request, opts = undefined) {
       const [headers, body] = message('request', request)
       const now = seconds('options.now', options('options', opts).now)
-      const [, plaintext] = call(() => this.#core.openNotification(headers, body, now))
+      let plaintext
+      if (verifier === undefined) [, plaintext] = call(() => this.#core.openNotification(headers, body, now))
+      else {
+        await this.#verify(headers, body, now)
+        plaintext = call(() => this.#core.openVerified(body))
+      }
       const notification = JSON.parse(body)
       notification.resource = parsedOrText(plaintext)
       return notification

@@ -16,4 +16,18 @@ function nodeSigner(scheme = 'pss') {
   return make
 }
 
-module.exports = { nodeSigner }
+/**
+ * SHA256withRSA (RSASSA-PKCS1-v1_5) verification with node:crypto and a KeyObject made once from
+ * the SPKI PEM the core validated (WeChat Pay's platform keys): `(spkiPem) => (message, signatureB64)
+ * => boolean`. The core has already checked the signature's base64 and length.
+ */
+function nodeVerifier() {
+  const make = (spkiPem) => {
+    const key = crypto.createPublicKey(spkiPem)
+    return (text, signature) => crypto.verify('sha256', Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64'))
+  }
+  make.host = 'node:crypto'
+  return make
+}
+
+module.exports = { nodeSigner, nodeVerifier }

@@ -32,4 +32,21 @@ function webCryptoSigner(scheme = 'pss') {
   return make
 }
 
-module.exports = { webCryptoSigner }
+/**
+ * SHA256withRSA (RSASSA-PKCS1-v1_5) verification with WebCrypto, the key imported once from the
+ * SPKI PEM the core validated: `(spkiPem) => (message, signatureB64) => Promise<boolean>`, or
+ * undefined without crypto.subtle.
+ */
+function webCryptoVerifier() {
+  const subtle = globalThis.crypto?.subtle
+  if (subtle === undefined || typeof subtle.importKey !== 'function') return undefined
+  const make = (spkiPem) => {
+    const der = fromBase64(spkiPem.replace(/-----[^-]+-----|\s/g, ''))
+    const key = subtle.importKey('spki', der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify'])
+    return async (text, signature) => subtle.verify('RSASSA-PKCS1-v1_5', await key, fromBase64(signature), encoder.encode(text))
+  }
+  make.host = 'webcrypto'
+  return make
+}
+
+module.exports = { webCryptoSigner, webCryptoVerifier }
