@@ -7,10 +7,20 @@ import { Hono } from 'hono'
 import * as honoEsm from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as payEsm from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
 
 const cjs = require('wxcrypt')
 for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of run(wx, vectors, process.env.EXPECT_BACKEND)) {
+    test(`bun ${Bun.version} ${flavour}: ${name}`, () => {
+      expect(error).toBeNull()
+    })
+  }
+}
+
+for (const [flavour, pay] of [['import', payEsm], ['require', require('wxcrypt/pay')]]) {
+  for (const { name, error } of await runPay(pay, vectors, 'node:crypto')) {
     test(`bun ${Bun.version} ${flavour}: ${name}`, () => {
       expect(error).toBeNull()
     })

@@ -5,7 +5,9 @@ import * as wx from 'wxcrypt'
 import vectors from './vectors.json'
 import { run } from './checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as pay from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
 
 globalThis.__wxcryptResults = run(wx, vectors, 'wasm')
 // Asynchronous (WebCrypto): the host awaits this promise.
-globalThis.__wxcryptAsyncResults = runApiSecurity(wx, vectors, 'webcrypto')
+globalThis.__wxcryptAsyncResults = Promise.all([runApiSecurity(wx, vectors, 'webcrypto'), runPay(pay, vectors, 'webcrypto')]).then((r) => r.flat())

@@ -10,6 +10,8 @@ import { Hono } from 'hono'
 import * as honoEsm from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as payEsm from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
@@ -36,6 +38,13 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of await runApiSecurity(wx, vectors, 'node:crypto')) {
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
+}
+
+for (const [flavour, pay] of [['import', payEsm], ['require', cjsRequire('wxcrypt/pay')]]) {
+  for (const { name, error } of await runPay(pay, vectors, 'node:crypto')) {
+    test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
+  }
+  test(`node ${process.versions.node} ${flavour}: wxcrypt/pay backend`, () => assert.equal(pay.backend, expected))
 }
 
 for (const [flavour, hono] of [['import', honoEsm], ['require', cjsRequire('wxcrypt/hono')]]) {

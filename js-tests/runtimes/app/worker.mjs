@@ -9,6 +9,8 @@ import { runHono } from './hono-checks.mjs'
 import * as payClient from 'wxcrypt/pay-client'
 import { runPayClient } from './pay-client-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as pay from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
 
 export default {
   async test() {
@@ -18,6 +20,10 @@ export default {
       if (error !== null) failed.push(name)
     }
     for (const { name, error } of await runApiSecurity(wx, vectors, 'webcrypto')) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    for (const { name, error } of await runPay(pay, vectors, 'webcrypto')) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }
