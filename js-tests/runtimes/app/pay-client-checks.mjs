@@ -128,3 +128,63 @@ export async function runPayClient(payClient) {
   })
   return results
 }
+
+/**
+ * The client over this runtime's real wxcrypt/pay (`pay`: its WechatPay and WechatPayPlatform),
+ * with the keys of wechatpay-go's tests (vectors.wechatpay) and the api_security merchant key: an
+ * injected fetch plays WeChat Pay (Authorization checked by WechatPayPlatform, answers signed by it).
+ */
+export async function runPayClientReal(payClient, pay, vectors) {
+  const w = vectors.wechatpay
+  const a = vectors.api_security
+  const PUB_ID = 'PUB_KEY_ID_0114232134912410000000000000'
+  const APIV3 = '0123456789abcdefghijklmnopqrstuv'
+  const MCH = '1900009191'
+  const platform = new pay.WechatPayPlatform({ mchId: MCH, serial: PUB_ID, privateKey: w.keys.private_key_pkcs8, apiV3Key: APIV3, merchantPublicKey: a.private_key_public })
+  const WechatPayClient = payClient.payClientWith(pay.WechatPay)
+  let tamper = false
+  const fetch = async (url, init) => {
+    const u = new URL(url)
+    try {
+      platform.verifyAuthorization(init.method, u.pathname + u.search, init.body ?? '', init.headers.authorization)
+    } catch {
+      return new Response(JSON.stringify({ code: 'SIGN_ERROR', message: 'bad Authorization' }), { status: 401 })
+    }
+    const body = JSON.stringify({ prepay_id: 'wx201410272009395522657a690389285100' })
+    return new Response(tamper ? body.replace('wx2', 'wx3') : body, { status: 200, headers: { 'content-type': 'application/json', ...platform.signResponse(body) } })
+  }
+  const client = new WechatPayClient({
+    mchId: MCH, merchantSerialNo: '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C', merchantPrivateKey: a.private_key, apiV3Key: APIV3,
+    platformKeys: [{ id: PUB_ID, publicKey: w.keys.public_key }], appId: 'wxd678efh567hg6787', fetch,
+  })
+  const results = []
+  const check = async (name, fn) => {
+    try {
+      await fn()
+      results.push({ name: `pay-client (wxcrypt/pay): ${name}`, error: null })
+    } catch (err) {
+      results.push({ name: `pay-client (wxcrypt/pay): ${name}`, error: (err && err.stack) || String(err) })
+    }
+  }
+  const order = { description: 'x', out_trade_no: 'T1', notify_url: 'https://a.test/n', amount: { total: 1 }, payer: { openid: 'o' } }
+  await check('JSAPI order signed (checked by WechatPayPlatform), answer verified, paySign made', async () => {
+    const { prepayId, requestPayment } = await client.jsapiOrder(order)
+    if (prepayId !== 'wx201410272009395522657a690389285100') throw new Error(`prepayId ${prepayId}`)
+    if (requestPayment.signType !== 'RSA' || typeof requestPayment.paySign !== 'string' || requestPayment.paySign.length < 300) throw new Error(JSON.stringify(requestPayment))
+  })
+  await check('a tampered answer is refused (EBADSIGNATURE)', async () => {
+    tamper = true
+    const err = await client.jsapiOrder(order).then(() => null, (e) => e)
+    tamper = false
+    if (!(err instanceof payClient.WechatPayApiError) || err.code !== 'EBADSIGNATURE') throw new Error(`got ${err && err.code}`)
+  })
+  await check('payNotifyHono over the client: a real callback handled once, the duplicate acknowledged', async () => {
+    const ran = []
+    const route = payClient.payNotifyHono({ pay: client, store: memoryStore(), handler: (r) => ran.push(r.out_trade_no), log: () => {} })
+    const n = platform.notification({ resource: { out_trade_no: 'T7', trade_state: 'SUCCESS' } })
+    const post = () => route.fetch(new Request('https://a.test/n', { method: 'POST', headers: n.headers, body: n.body }))
+    const s = [(await post()).status, (await post()).status]
+    if (s.join() !== '204,204' || ran.join() !== 'T7') throw new Error(`${s} ${ran}`)
+  })
+  return results
+}

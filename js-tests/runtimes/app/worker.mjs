@@ -7,7 +7,7 @@ import { Hono } from 'hono'
 import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import * as payClient from 'wxcrypt/pay-client'
-import { runPayClient } from './pay-client-checks.mjs'
+import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
 import * as pay from 'wxcrypt/pay'
 import { runPay } from './pay-checks.mjs'
@@ -31,7 +31,7 @@ export default {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }
-    for (const { name, error } of await runPayClient(payClient)) {
+    for (const { name, error } of [...(await runPayClient(payClient)), ...(await runPayClientReal(payClient, pay, vectors))]) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }
