@@ -7,7 +7,9 @@ import { run } from './checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
 import * as pay from 'wxcrypt/pay'
 import { runPay } from './pay-checks.mjs'
+import * as payClient from 'wxcrypt/pay-client'
+import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 
 globalThis.__wxcryptResults = run(wx, vectors, 'wasm')
 // Asynchronous (WebCrypto): the host awaits this promise.
-globalThis.__wxcryptAsyncResults = Promise.all([runApiSecurity(wx, vectors, 'webcrypto'), runPay(pay, vectors, 'webcrypto')]).then((r) => r.flat())
+globalThis.__wxcryptAsyncResults = Promise.all([runApiSecurity(wx, vectors, 'webcrypto'), runPay(pay, vectors, 'webcrypto'), runPayClient(payClient), runPayClientReal(payClient, pay, vectors)]).then((r) => r.flat())

@@ -12,6 +12,8 @@ import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
 import * as payEsm from 'wxcrypt/pay'
 import { runPay } from './pay-checks.mjs'
+import * as payClient from 'wxcrypt/pay-client'
+import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
@@ -45,6 +47,10 @@ for (const [flavour, pay] of [['import', payEsm], ['require', cjsRequire('wxcryp
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
   test(`node ${process.versions.node} ${flavour}: wxcrypt/pay backend`, () => assert.equal(pay.backend, expected))
+}
+
+for (const { name, error } of [...(await runPayClient(payClient)), ...(await runPayClientReal(payClient, payEsm, vectors))]) {
+  test(`node ${process.versions.node}: ${name}`, () => assert.equal(error, null))
 }
 
 for (const [flavour, hono] of [['import', honoEsm], ['require', cjsRequire('wxcrypt/hono')]]) {
