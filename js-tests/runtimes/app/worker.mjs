@@ -6,6 +6,8 @@ import { run } from './checks.mjs'
 import { Hono } from 'hono'
 import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
+import * as payClient from 'wxcrypt/pay-client'
+import { runPayClient } from './pay-client-checks.mjs'
 
 export default {
   async test() {
@@ -15,6 +17,10 @@ export default {
       if (error !== null) failed.push(name)
     }
     for (const { name, error } of await runHono(Hono, hono, wx, vectors)) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    for (const { name, error } of await runPayClient(payClient)) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }

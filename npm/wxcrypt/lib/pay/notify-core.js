@@ -24,7 +24,7 @@ const MAX_BODY = 64 * 1024
 const WHO = 'payNotify'
 
 /** WeChat's failure answer: a 4xx/5xx with `{ code: 'FAIL', message }`; it retries on it. */
-function fail(status, message) {
+function payFail(status, message) {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'FAIL', message }) }
 }
 
@@ -80,20 +80,20 @@ function createPayNotifyHandler(options) {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
       // A framework parsed the body before us: verifying a re-serialisation would be wrong.
       say({ level: 'error', event: 'pay-notify-parsed-body', message: 'pay notification: the raw body is not available (mount the callback before any JSON body parser)' })
-      return { ...fail(500, 'raw body unavailable'), outcome: 'failed' }
+      return { ...payFail(500, 'raw body unavailable'), outcome: 'failed' }
     }
-    if (body.length > maxBodyBytes) return { ...fail(413, 'body too large'), outcome: 'refused' }
+    if (body.length > maxBodyBytes) return { ...payFail(413, 'body too large'), outcome: 'refused' }
     let notification
     try {
       notification = await pay.openNotification({ headers, body }, now === undefined ? undefined : { now })
     } catch (err) {
-      if (err instanceof StoreError) return { ...fail(503, 'store unavailable, retry later'), outcome: 'store-down' }
+      if (err instanceof StoreError) return { ...payFail(503, 'store unavailable, retry later'), outcome: 'store-down' }
       const code = err && typeof err.code === 'string' ? err.code : 'refused'
       say({ level: 'warn', event: 'pay-notify-refused', message: `pay notification refused: ${code}` })
-      return { ...fail(401, 'verification failed'), outcome: 'refused', error: err }
+      return { ...payFail(401, 'verification failed'), outcome: 'refused', error: err }
     }
     const id = notification && notification.id
-    if (typeof id !== 'string' || id === '') return { ...fail(400, 'notification without id'), outcome: 'refused' }
+    if (typeof id !== 'string' || id === '') return { ...payFail(400, 'notification without id'), outcome: 'refused' }
     const key = prefix + id
     const marker = { state: 'processing', token: randomToken() }
     let claimed
@@ -103,11 +103,11 @@ function createPayNotifyHandler(options) {
         const seen = await call('get', () => store.get(key))
         if (seen && seen.state === 'done') return { ...OK, outcome: 'duplicate' }
         // Released or expired between the two calls: let the retry claim it.
-        return { ...fail(503, seen ? 'notification is being processed' : 'retry later'), outcome: 'busy' }
+        return { ...payFail(503, seen ? 'notification is being processed' : 'retry later'), outcome: 'busy' }
       }
     } catch (err) {
       say({ level: 'warn', event: 'pay-notify-store-down', message: `pay notification ${id}: store unavailable (${err.code || err.name}); WeChat will retry`, id })
-      return { ...fail(503, 'store unavailable, retry later'), outcome: 'store-down' }
+      return { ...payFail(503, 'store unavailable, retry later'), outcome: 'store-down' }
     }
     try {
       await handler(notification.resource, notification, context)
@@ -118,7 +118,7 @@ function createPayNotifyHandler(options) {
         say({ level: 'warn', event: 'pay-notify-release-failed', message: `pay notification ${id}: could not release the claim; the retry runs after ${processingTtlMs} ms`, id })
       }
       say({ level: 'warn', event: 'pay-notify-handler-failed', message: `pay notification ${id}: handler failed (${(err && err.name) || 'error'}); WeChat will retry`, id })
-      return { ...fail(500, 'handler failed'), outcome: 'failed', error: err }
+      return { ...payFail(500, 'handler failed'), outcome: 'failed', error: err }
     }
     try {
       await call('set', () => store.set(key, { state: 'done' }, doneTtlMs))
@@ -140,4 +140,4 @@ function headerOf(headers, name) {
   return undefined
 }
 
-module.exports = { createPayNotifyHandler, headerOf, payFail: fail }
+module.exports = { createPayNotifyHandler, headerOf, payFail }
