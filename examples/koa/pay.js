@@ -34,6 +34,7 @@ function newOutTradeNo() {
 function addPayRoutes(router, { client, payNotifyKoa, notifyUrl, store, logger, auth, json, publicError }) {
   const key = (outTradeNo) => `order:${outTradeNo}`
 
+  // #region pay-order
   router.post('/orders', json, auth, async (ctx) => {
     const item = (ctx.request.body && ctx.request.body.item) || 'coffee'
     const dish = Object.hasOwn(MENU, item) ? MENU[item] : null
@@ -52,6 +53,7 @@ function addPayRoutes(router, { client, payNotifyKoa, notifyUrl, store, logger, 
     logger.info({ event: 'order_created', outTradeNo, total: dish.total, prepayId })
     ctx.body = { outTradeNo, total: dish.total, requestPayment }
   })
+  // #endregion pay-order
 
   router.get('/orders/:outTradeNo', auth, async (ctx) => {
     const order = await store.get(key(ctx.params.outTradeNo))
@@ -60,6 +62,7 @@ function addPayRoutes(router, { client, payNotifyKoa, notifyUrl, store, logger, 
     ctx.body = view
   })
 
+  // #region pay-notify
   // The callback: mounted without the JSON parser, so the middleware reads the raw bytes.
   const notify = payNotifyKoa({
     pay: client,
@@ -82,6 +85,7 @@ function addPayRoutes(router, { client, payNotifyKoa, notifyUrl, store, logger, 
     const { outcome } = ctx.state.payNotify || {}
     logger.info({ event: 'pay_notify', outcome, status: ctx.status, serial: ctx.get('wechatpay-serial') })
   }, notify)
+  // #endregion pay-notify
 }
 
 module.exports = { addPayRoutes, MENU }

@@ -1,19 +1,21 @@
 'use strict'
-// The demo's WeChat Pay pieces: WechatPayClient and payNotifyKoa from wxcrypt/pay. Until this
-// tree has that entry (the `pay` branch builds WechatPay in the core), the same client and
-// middleware run over the node:crypto reference WechatPay of the tests.
-function loadWechatPay() {
+// The demo's WeChat Pay pieces from wxcrypt/pay-client: WechatPayClient (over wxcrypt/pay's
+// WechatPay) and payNotifyKoa. While this tree has no wxcrypt/pay yet (the core's WechatPay is
+// built on its own branch), the client runs over the node:crypto reference WechatPay of the tests.
+const { WechatPayClient, payClientWith, payNotifyKoa } = require('wxcrypt/pay-client')
+
+function hasWechatPay() {
   try {
-    const pay = require('wxcrypt/pay')
-    if (pay.WechatPayClient && pay.payNotifyKoa) return { WechatPayClient: pay.WechatPayClient, payNotifyKoa: pay.payNotifyKoa, source: 'wxcrypt/pay' }
-  } catch (err) {
-    if (err.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && err.code !== 'MODULE_NOT_FOUND') throw err
+    require.resolve('wxcrypt/pay')
+    return true
+  } catch {
+    return false
   }
-  const path = require('node:path')
-  const root = path.join(__dirname, '..', '..')
-  const { payClientWith } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'pay', 'client.js'))
-  const { payNotifyKoa } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'pay', 'notify-node.js'))
-  const { ReferenceWechatPay } = require(path.join(root, 'js-tests', 'support', 'pay-fake.js'))
+}
+
+function loadWechatPay() {
+  if (hasWechatPay()) return { WechatPayClient, payNotifyKoa, source: 'wxcrypt/pay' }
+  const { ReferenceWechatPay } = require('../../js-tests/support/pay-fake.js')
   return { WechatPayClient: payClientWith(ReferenceWechatPay), payNotifyKoa, source: 'node:crypto reference' }
 }
 
