@@ -10,10 +10,14 @@ const path = require('node:path')
 const crypto = require('node:crypto')
 const { fork } = require('node:child_process')
 const { startRedis } = require('./support/redis.js')
-const { keys, createFakePay, clientOptions } = require('./support/pay-fake.js')
+const { keys, createFakePay, clientOptions, CERT_SERIAL } = require('./support/pay-fake.js')
+const { WechatPayClient } = require('./support/pay-under-test.js')
+const { root } = require('./support/wxcrypt.js')
+const { createRedisStore } = require(path.join(root, 'npm', 'wxcrypt', 'redis.js'))
 
 const TIMEOUT = { timeout: 120_000 }
 let redis
+let k
 let workers = []
 let fake
 const events = []
@@ -26,7 +30,7 @@ const threw = (id) => events.filter((e) => e.threw === id).length
 
 before(async () => {
   redis = await startRedis()
-  const k = keys()
+  k = keys()
   fake = createFakePay(k, { mode: 'publicKey' })
   const { appId, ...payOptions } = clientOptions(k)
   const prefix = `t${crypto.randomBytes(4).toString('hex')}:`
@@ -112,5 +116,25 @@ describe('pay callbacks exactly once: 4 processes, a real Redis', TIMEOUT, () =>
     await Promise.all(workers.map((w) => post(w.port, n)))
     await new Promise((r) => setTimeout(r, 200))
     assert.equal(ran(id), 1)
+  })
+
+  test('platform certificates downloaded by one client are reused from Redis by another (no second download)', async () => {
+    const prefix = `c${crypto.randomBytes(4).toString('hex')}:`
+    const s1 = createRedisStore({ url: redis.url, prefix })
+    const s2 = createRedisStore({ url: redis.url, prefix })
+    try {
+      const f1 = createFakePay(k, { mode: 'certificate' })
+      const c1 = new WechatPayClient({ ...clientOptions(k), fetch: f1.fetch, store: s1 })
+      await c1.queryRefund('none').catch((e) => assert.equal(e.code, 'RESOURCE_NOT_EXISTS'))
+      assert.ok(f1.calls.includes('GET /v3/certificates'))
+      const f2 = createFakePay(k, { mode: 'certificate' })
+      const c2 = new WechatPayClient({ ...clientOptions(k), fetch: f2.fetch, store: s2 })
+      await c2.queryRefund('none').catch((e) => assert.equal(e.code, 'RESOURCE_NOT_EXISTS'))
+      assert.deepEqual(f2.calls, ['GET /v3/refund/domestic/refunds/none'])
+      assert.equal((await s2.get('paycerts:1900000001')).certificates[0].serial, CERT_SERIAL)
+    } finally {
+      await s1.close()
+      await s2.close()
+    }
   })
 })

@@ -99,6 +99,18 @@ describe('the callback core', () => {
     assert.ok(new StoreError('x') instanceof Error)
   })
 
+  test('the done marker is retried: one failed write still ends in done, the duplicate is acknowledged', async () => {
+    let calls = 0
+    const mem = createMemoryStore()
+    let failSets = 1
+    const store = { get: mem.get, delete: mem.delete, setIfAbsent: mem.setIfAbsent, deleteIfEquals: mem.deleteIfEquals, set: (...a) => (failSets-- > 0 ? Promise.reject(new Error('EPIPE')) : mem.set(...a)) }
+    const handle = createPayNotifyHandler({ pay, store, handler: () => calls++, ...quiet })
+    const n = fake.notification(tx('A7'))
+    assert.equal((await handle(n)).outcome, 'handled')
+    assert.equal((await handle(n)).outcome, 'duplicate')
+    assert.equal(calls, 1)
+  })
+
   test('options checked: a store without setIfAbsent (KV) is refused', () => {
     assert.throws(() => createPayNotifyHandler({ pay, handler() {}, store: { get() {}, set() {}, delete() {} } }), /setIfAbsent/)
     assert.throws(() => createPayNotifyHandler({ pay: {}, handler() {}, store: createMemoryStore() }), TypeError)
@@ -189,6 +201,32 @@ describe('adapters end to end', () => {
     }
   })
 
+  test('NestJS (Fastify platform, rawBody: true)', async () => {
+    const { Controller, Post, Req, Res, Module } = require('@nestjs/common')
+    const { NestFactory } = require('@nestjs/core')
+    const { FastifyAdapter } = require('@nestjs/platform-fastify')
+    const seen = []
+    const notify = payNotifyNest(options(seen))
+    class PayController {
+      notify(req, res) {
+        return notify(req, res)
+      }
+    }
+    Controller()(PayController)
+    Req()(PayController.prototype, 'notify', 0)
+    Res()(PayController.prototype, 'notify', 1)
+    Post('pay/notify')(PayController.prototype, 'notify', Object.getOwnPropertyDescriptor(PayController.prototype, 'notify'))
+    class AppModule {}
+    Module({ controllers: [PayController] })(AppModule)
+    const app = await NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true, logger: false })
+    await app.listen(0, '127.0.0.1')
+    try {
+      await endToEnd(`http://127.0.0.1:${app.getHttpServer().address().port}`, seen, 'NESTF1')
+    } finally {
+      await app.close()
+    }
+  })
+
   test('Hono (fetch-style: app.request)', async () => {
     const { Hono } = require('hono')
     const seen = []
@@ -203,4 +241,15 @@ describe('adapters end to end', () => {
     assert.equal((await d(flip(n, 30))).status, 401)
     assert.deepEqual(seen, ['HONO1'])
   })
+})
+
+test('types: wxcrypt/pay-client as a TypeScript consumer writes it (js-tests/types/pay-client.cts)', { timeout: 120_000 }, () => {
+  const { execFileSync } = require('node:child_process')
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', path.join(__dirname, 'types', 'pay-client.cts')]
+  try {
+    execFileSync(process.execPath, [tsc, ...args], { stdio: 'pipe', timeout: 120_000, encoding: 'utf8' })
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`)
+  }
 })

@@ -17,7 +17,7 @@ runtime.evaluate('globalThis.__wxcryptWasmModule = new WebAssembly.Module(global
 let failed = 0
 
 runtime.evaluate(readFileSync(bundlePath, 'utf8'))
-const results = runtime.evaluate('globalThis.__wxcryptResults')
+const results = [...(runtime.evaluate('globalThis.__wxcryptResults') || []), ...((await runtime.evaluate('globalThis.__wxcryptAsyncResults')) || [])]
 if (!Array.isArray(results) || results.length === 0) {
   console.log('FAIL - edge-runtime: the bundle produced no results')
   failed++

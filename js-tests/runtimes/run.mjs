@@ -13,7 +13,8 @@
 //
 // Usage: node js-tests/runtimes/run.mjs [name-filter...]   (prints `N passed, N failed`)
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createPublicKey } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,7 +58,16 @@ rmSync(platform.tarball)
 cpSync(join(here, 'app'), stage, { recursive: true })
 // Hono (a root devDependency) beside wxcrypt, as an app that uses wxcrypt/hono installs it.
 cpSync(join(root, 'node_modules/hono'), join(stage, 'node_modules/hono'), { recursive: true, dereference: true })
-cpSync(join(root, 'vectors/wechat-vectors.json'), join(stage, 'vectors.json'))
+// The checks' vectors: wechat-vectors.json, and api-security.json as `api_security` with the app
+// key's public half (SPKI PEM and base64 DER) for the runtimes to verify with.
+{
+  const vectors = JSON.parse(readFileSync(join(root, 'vectors/wechat-vectors.json'), 'utf8'))
+  const api = JSON.parse(readFileSync(join(root, 'vectors/api-security.json'), 'utf8'))
+  const pub = createPublicKey(api.private_key)
+  api.private_key_public = pub.export({ type: 'spki', format: 'pem' })
+  api.private_key_spki = pub.export({ type: 'spki', format: 'der' }).toString('base64')
+  writeFileSync(join(stage, 'vectors.json'), JSON.stringify({ ...vectors, api_security: api }))
+}
 writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'wxcrypt-runtime-checks', private: true, type: 'module' }, null, 2))
 
 // -- bundles, made the way each platform's own tooling makes them

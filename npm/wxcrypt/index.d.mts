@@ -5,6 +5,14 @@
 import WXBizDataCrypt from './index.js'
 
 export default WXBizDataCrypt
+export import ApiSecurity = WXBizDataCrypt.ApiSecurity
+export import ApiSecurityAlgorithm = WXBizDataCrypt.ApiSecurityAlgorithm
+export import ApiSecurityConfig = WXBizDataCrypt.ApiSecurityConfig
+export import ApiSecurityMessage = WXBizDataCrypt.ApiSecurityMessage
+export import ApiSecurityPlatform = WXBizDataCrypt.ApiSecurityPlatform
+export import ApiSecurityPlatformConfig = WXBizDataCrypt.ApiSecurityPlatformConfig
+export import ApiSecuritySealOptions = WXBizDataCrypt.ApiSecuritySealOptions
+export import ApiSecuritySealed = WXBizDataCrypt.ApiSecuritySealed
 export import Code2SessionResult = WXBizDataCrypt.Code2SessionResult
 export import DecryptOptions = WXBizDataCrypt.DecryptOptions
 export import Diagnosis = WXBizDataCrypt.Diagnosis

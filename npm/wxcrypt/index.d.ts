@@ -243,6 +243,115 @@ declare namespace WXBizDataCrypt {
     readonly code: ErrorCodeName
   }
 
+  /** The algorithm pairs of WeChat's server-API security mode (MP admin, 开发管理 -> 开发设置 -> API安全). */
+  export type ApiSecurityAlgorithm = 'AES256_GCM+RSAwithSHA256' | 'SM4_GCM+SM2withSM3'
+
+  /** The keys an app holds for the server-API security mode: what `new ApiSecurity()` takes. */
+  export interface ApiSecurityConfig {
+    appId: string
+    algorithm: ApiSecurityAlgorithm
+    /** The API symmetric key, base64 (32 bytes for AES256_GCM, 16 for SM4_GCM). */
+    symmetricKey: string
+    /** Its 编号 (as the MP admin shows it; part of the AAD). */
+    symmetricKeySn: string
+    /** The app's private key, PEM (RSA PKCS#1 or PKCS#8, at least 2048 bits; SM2 PKCS#8/SEC1). */
+    privateKey: string
+    /** Its 编号 (sent as `Wechatmp-Serial`; the SM2 user ID of requests). Not a certificate serial. */
+    privateKeySn: string
+    /** The platform certificates (X.509 PEM, or SPKI public keys) with their 编号; two during a rotation. */
+    platformCertificates: ReadonlyArray<{ sn: string; certificate: string }>
+    /** Clock window for answers, seconds (default 300). */
+    maxSkewSeconds?: number
+  }
+
+  /** A sealed request or answer: the headers to set and the exact body to send. */
+  export interface ApiSecuritySealed {
+    headers: Record<string, string>
+    body: string
+  }
+
+  /** A request or an answer to open: headers (fetch `Headers` or a plain object, any letter case) and the raw body. */
+  export interface ApiSecurityMessage {
+    headers: Headers | Record<string, string | string[] | undefined> | Map<string, string>
+    body: string | Uint8Array | ArrayBuffer
+  }
+
+  /** Options of the sealers (tests and vectors only; the defaults are the clock and the CSPRNG). */
+  export interface ApiSecuritySealOptions {
+    /** Unix seconds. */
+    timestamp?: number
+    /** The `_n` string. */
+    nonce?: string
+    /** The 12-byte iv, base64. */
+    iv?: string
+  }
+
+  /**
+   * The app's side of WeChat's server-API security mode (服务端 API 签名加密): seals requests to
+   * `api.weixin.qq.com` and opens (verifies, decrypts and checks) its answers. Every key is parsed
+   * and checked in the constructor (throws `KeyParse`, `KeySize`, `InvalidArgument`); failures of
+   * the methods reject with a {@link WXCryptError}; wrong argument types with a TypeError.
+   *
+   * ```js
+   * const sec = new ApiSecurity({ appId, algorithm: 'AES256_GCM+RSAwithSHA256', symmetricKey, symmetricKeySn,
+   *   privateKey, privateKeySn, platformCertificates: [{ sn, certificate }] })
+   * const url = 'https://api.weixin.qq.com/wxa/business/getuserphonenumber'
+   * const { headers, body } = await sec.sealRequest(url, { code })
+   * const res = await fetch(`${url}?access_token=${token}`, { method: 'POST', headers, body })
+   * const answer = await sec.openResponse(url, { headers: res.headers, body: await res.text() })
+   * ```
+   */
+  export class ApiSecurity {
+    constructor(config: ApiSecurityConfig)
+    readonly appId: string
+    readonly algorithm: ApiSecurityAlgorithm
+    /** Where the private-key operation runs: `'rust'` (the core), `'node:crypto'` or `'webcrypto'` (RSA only). */
+    readonly signer: 'rust' | 'node:crypto' | 'webcrypto'
+    /** Seals a call to `url` (`params`: the API's parameters, an object or its JSON text). */
+    sealRequest(url: string, params: object | string, options?: ApiSecuritySealOptions): Promise<ApiSecuritySealed>
+    /** Opens an answer: the answer object without `_n`, `_appid`, `_timestamp`. */
+    openResponse<T = Record<string, unknown>>(url: string, response: ApiSecurityMessage, options?: { now?: number }): Promise<T>
+    /** As openResponse, also naming the platform certificate 编号 that verified it and whether it is being retired. */
+    openResponseDetailed<T = Record<string, unknown>>(
+      url: string,
+      response: ApiSecurityMessage,
+      options?: { now?: number },
+    ): Promise<{ answer: T; serial: string; deprecated: boolean }>
+  }
+
+  /** WeChat's keys for one app, for {@link ApiSecurityPlatform}. */
+  export interface ApiSecurityPlatformConfig {
+    appId: string
+    algorithm: ApiSecurityAlgorithm
+    symmetricKey: string
+    symmetricKeySn: string
+    /** The app's public key (SPKI PEM or certificate PEM). */
+    appPublicKey: string
+    /** The app's asymmetric key 编号. */
+    appKeySn: string
+    /** The platform's current private key, PEM. */
+    platformPrivateKey: string
+    /** The current platform certificate's 编号. */
+    platformSn: string
+    /** During a rotation: the retiring key and its 编号 (answers then carry both signatures). */
+    deprecated?: { privateKey: string; sn: string }
+    maxSkewSeconds?: number
+  }
+
+  /**
+   * WeChat's side of the server-API security mode, for simulators and tests (synchronous): opens
+   * requests with WeChat's 40230-40240 errors (`API_*` codes) and seals answers.
+   */
+  export class ApiSecurityPlatform {
+    constructor(config: ApiSecurityPlatformConfig)
+    readonly appId: string
+    readonly algorithm: ApiSecurityAlgorithm
+    /** The request's parameters object (without the security fields). */
+    openRequest<T = Record<string, unknown>>(url: string, request: ApiSecurityMessage, options?: { now?: number }): T
+    /** Seals an answer object (or its JSON text). */
+    sealResponse(url: string, answer: object | string, options?: ApiSecuritySealOptions): ApiSecuritySealed
+  }
+
   /**
    * Message-push crypto in safe mode (WeChat's WXBizMsgCrypt), for every Tencent sender: mini
    * programs, official accounts, the open platform and WeCom; JSON, WeCom's lower-case JSON and

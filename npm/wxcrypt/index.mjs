@@ -4,6 +4,8 @@ export default wxcrypt.WXBizDataCrypt
 export const {
   WXBizDataCrypt,
   WXBizMsgCrypt,
+  ApiSecurity,
+  ApiSecurityPlatform,
   WXCryptError,
   ErrorCode,
   backend,

@@ -443,6 +443,26 @@ impl ApiSecurity {
         timestamp: u64,
         opts: &SealOptions<'_>,
     ) -> Result<Sealed> {
+        let (mut sealed, to_sign) =
+            self.seal_request_unsigned(url, params_json, timestamp, opts)?;
+        let sig = self
+            .private_key
+            .sign(&self.private_key_sn, to_sign.as_bytes())?;
+        sealed.headers.signature = Some(B64.encode(sig));
+        Ok(sealed)
+    }
+
+    /// As [`ApiSecurity::seal_request`] without the signature: the sealed request with no
+    /// `Wechatmp-Signature` header, and the string to sign (`urlpath\nappid\ntimestamp\nbody`),
+    /// for a host that makes the private-key operation itself (WebCrypto, node:crypto) with the
+    /// key [`ApiSecurity::private_key`] validated. Errors as [`ApiSecurity::seal_request`].
+    pub fn seal_request_unsigned(
+        &self,
+        url: &str,
+        params_json: &str,
+        timestamp: u64,
+        opts: &SealOptions<'_>,
+    ) -> Result<(Sealed, String)> {
         let path = url_path(url)?;
         let body = seal_body(
             &self.sym_key,
@@ -454,21 +474,26 @@ impl ApiSecurity {
             opts,
         )?;
         let ts = timestamp.to_string();
-        let sig = self.private_key.sign(
-            &self.private_key_sn,
-            string_to_sign(path, &self.app_id, &ts, &body).as_bytes(),
-        )?;
-        Ok(Sealed {
-            headers: Headers {
-                appid: Some(self.app_id.clone()),
-                timestamp: Some(ts),
-                serial: Some(self.private_key_sn.clone()),
-                signature: Some(B64.encode(sig)),
-                serial_deprecated: None,
-                signature_deprecated: None,
+        let to_sign = string_to_sign(path, &self.app_id, &ts, &body);
+        Ok((
+            Sealed {
+                headers: Headers {
+                    appid: Some(self.app_id.clone()),
+                    timestamp: Some(ts),
+                    serial: Some(self.private_key_sn.clone()),
+                    signature: None,
+                    serial_deprecated: None,
+                    signature_deprecated: None,
+                },
+                body,
             },
-            body,
-        })
+            to_sign,
+        ))
+    }
+
+    /// The algorithm pair.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
     }
 
     /// Opens an answer to a call to `url`: picks the signature whose 编号 is a held platform

@@ -232,6 +232,633 @@ impl Push {
     }
 }
 
+/// A host's timestamp (a JS number of Unix seconds) as `u64`: a whole number in 0..=2^53.
+fn host_seconds(name: &'static str, t: f64) -> HostResult<u64> {
+    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= 9_007_199_254_740_992.0 {
+        Ok(t as u64)
+    } else {
+        Err(HostError::invalid_arg(name))
+    }
+}
+
+/// The [`SealOptions`](crate::api_security::SealOptions) of a host's optional `nonce` and `iv`
+/// (base64 of 12 bytes).
+fn seal_options<'a>(
+    nonce: Option<&'a str>,
+    iv: Option<&str>,
+) -> HostResult<crate::api_security::SealOptions<'a>> {
+    use base64::Engine as _;
+    let iv = match iv {
+        None => None,
+        Some(iv) => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(iv)
+                .ok()
+                .and_then(|b| <[u8; 12]>::try_from(b.as_slice()).ok())
+                .ok_or(HostError::invalid_arg("iv must be the base64 of 12 bytes"))?,
+        ),
+    };
+    Ok(crate::api_security::SealOptions { nonce, iv })
+}
+
+/// `{"headers":[[name,value],...],"body":...}` (plus `extra`, members written as JSON).
+fn sealed_json(sealed: &crate::api_security::Sealed, extra: &str) -> String {
+    use crate::json_check::quote;
+    let headers: Vec<String> = sealed
+        .headers
+        .to_pairs()
+        .iter()
+        .map(|(n, v)| format!("[{},{}]", quote(n), quote(v)))
+        .collect();
+    format!(
+        r#"{{"headers":[{}],"body":{}{extra}}}"#,
+        headers.join(","),
+        quote(&sealed.body)
+    )
+}
+
+/// [`Headers::from_pairs`](crate::api_security::Headers::from_pairs) of a host's JSON array of
+/// `[name, value]` pairs.
+fn parse_headers(json: &str) -> HostResult<crate::api_security::Headers> {
+    let pairs: Vec<(String, String)> = serde_json::from_str(json).map_err(|_| {
+        HostError::invalid_arg("headers must be a JSON array of [name, value] string pairs")
+    })?;
+    Ok(crate::api_security::Headers::from_pairs(
+        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    ))
+}
+
+/// Reads a host configuration object (JSON text): string members by name, `maxSkewSeconds`.
+struct HostConfig(serde_json::Map<String, serde_json::Value>);
+
+impl HostConfig {
+    fn parse(json: &str) -> HostResult<HostConfig> {
+        match serde_json::from_str(json) {
+            Ok(serde_json::Value::Object(map)) => Ok(HostConfig(map)),
+            _ => Err(HostError::invalid_arg(
+                "the configuration must be a JSON object",
+            )),
+        }
+    }
+
+    fn string(&self, name: &'static str) -> HostResult<String> {
+        match self.0.get(name) {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            _ => Err(HostError::invalid_arg(name)),
+        }
+    }
+
+    fn algorithm(&self) -> HostResult<crate::api_security::Algorithm> {
+        Ok(crate::api_security::Algorithm::from_name(
+            &self.string("algorithm")?,
+        )?)
+    }
+
+    fn max_skew(&self) -> HostResult<u64> {
+        match self.0.get("maxSkewSeconds") {
+            None | Some(serde_json::Value::Null) => {
+                Ok(crate::api_security::DEFAULT_MAX_SKEW_SECONDS)
+            }
+            Some(serde_json::Value::Number(n)) => n
+                .as_u64()
+                .filter(|&n| n <= MAX_AGE_SECONDS_LIMIT)
+                .ok_or(HostError::invalid_arg("maxSkewSeconds")),
+            Some(_) => Err(HostError::invalid_arg("maxSkewSeconds")),
+        }
+    }
+}
+
+/// The object behind a JS `ApiSecurity` (the app's side of the server-API security mode,
+/// [`crate::api_security::ApiSecurity`]): every key parsed and checked once, when the JS object
+/// is made.
+///
+/// The configuration is JSON text: `{ appId, algorithm, symmetricKey, symmetricKeySn,
+/// privateKey, privateKeySn, platformCertificates: [{ sn, certificate }], maxSkewSeconds? }`.
+/// A member of the wrong type is `ERR_INVALID_ARG_VALUE` (the JS layer checks types first); a
+/// key that does not parse is the core's error (`KeyParse`, `KeySize`, `InvalidArgument`).
+///
+/// ```
+/// let config = r#"{"appId":"wx1","algorithm":"SM4_GCM+SM2withSM3"}"#;
+/// let e = wxcrypt::host::ApiSecurityHost::new(config).unwrap_err();
+/// assert_eq!(e.code(), "ERR_INVALID_ARG_VALUE"); // no symmetricKey
+/// ```
+#[derive(Debug)]
+pub struct ApiSecurityHost {
+    inner: crate::api_security::ApiSecurity,
+}
+
+impl ApiSecurityHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<ApiSecurityHost> {
+        let c = HostConfig::parse(config_json)?;
+        let certs = match c.0.get("platformCertificates") {
+            Some(serde_json::Value::Array(certs)) => certs
+                .iter()
+                .map(|cert| match (cert.get("sn"), cert.get("certificate")) {
+                    (Some(serde_json::Value::String(sn)), Some(serde_json::Value::String(pem))) => {
+                        Ok((sn.clone(), pem.clone()))
+                    }
+                    _ => Err(HostError::invalid_arg("platformCertificates")),
+                })
+                .collect::<HostResult<Vec<_>>>()?,
+            _ => return Err(HostError::invalid_arg("platformCertificates")),
+        };
+        let config = crate::api_security::Config {
+            app_id: c.string("appId")?,
+            algorithm: c.algorithm()?,
+            symmetric_key: c.string("symmetricKey")?,
+            symmetric_key_sn: c.string("symmetricKeySn")?,
+            private_key: c.string("privateKey")?,
+            private_key_sn: c.string("privateKeySn")?,
+            platform_certificates: certs,
+            max_skew_seconds: c.max_skew()?,
+        };
+        Ok(ApiSecurityHost {
+            inner: crate::api_security::ApiSecurity::new(&config)?,
+        })
+    }
+
+    /// The algorithm pair's name.
+    pub fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    /// [`ApiSecurity::seal_request`](crate::api_security::ApiSecurity::seal_request):
+    /// `{"headers":[[name,value],...],"body":...}`. `timestamp` in Unix seconds; `nonce` (`_n`)
+    /// and `iv` (base64 of 12 bytes) for vectors, else random.
+    pub fn seal_request(
+        &self,
+        url: &str,
+        params_json: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+        iv: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?;
+        let sealed = self
+            .inner
+            .seal_request(url, params_json, ts, &seal_options(nonce, iv)?)?;
+        Ok(sealed_json(&sealed, ""))
+    }
+
+    /// [`ApiSecurity::seal_request_unsigned`](crate::api_security::ApiSecurity::seal_request_unsigned):
+    /// as [`ApiSecurityHost::seal_request`] with no `Wechatmp-Signature` header and a member
+    /// `stringToSign`, which the host signs (RSA-PSS SHA-256 salt 32 with the key of
+    /// [`ApiSecurityHost::private_key_pkcs8`]) and sends base64 in `Wechatmp-Signature`.
+    pub fn seal_unsigned(
+        &self,
+        url: &str,
+        params_json: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+        iv: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?;
+        let (sealed, to_sign) =
+            self.inner
+                .seal_request_unsigned(url, params_json, ts, &seal_options(nonce, iv)?)?;
+        Ok(sealed_json(
+            &sealed,
+            &format!(r#","stringToSign":{}"#, crate::json_check::quote(&to_sign)),
+        ))
+    }
+
+    /// [`ApiSecurity::open_response`](crate::api_security::ApiSecurity::open_response):
+    /// `headers_json` a JSON array of `[name, value]` pairs (any letter case), `now` Unix
+    /// seconds. Returns `{"json":<the answer object>,"serial":...,"deprecated":bool}`.
+    pub fn open_response(
+        &self,
+        url: &str,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let headers = parse_headers(headers_json)?;
+        let opened = self.inner.open_response(url, &headers, body, now)?;
+        Ok(format!(
+            r#"{{"json":{},"serial":{},"deprecated":{}}}"#,
+            opened.json,
+            crate::json_check::quote(&opened.serial),
+            opened.deprecated
+        ))
+    }
+
+    /// The validated private key as base64 PKCS#8 DER, for a host that imports it once into
+    /// WebCrypto or node:crypto (RSA; an SM2 key too, for hosts that have SM2).
+    pub fn private_key_pkcs8(&self) -> HostResult<String> {
+        use base64::Engine as _;
+        let der = match self.inner.private_key() {
+            crate::api_security::SigningKey::Rsa(k) => k.to_pkcs8_der()?,
+            crate::api_security::SigningKey::Sm2(k) => k.to_pkcs8_der()?,
+        };
+        Ok(base64::engine::general_purpose::STANDARD.encode(der.as_slice()))
+    }
+}
+
+/// The object behind a JS `ApiSecurityPlatform` (WeChat's side, for simulators and tests:
+/// [`crate::api_security::Platform`]).
+///
+/// The configuration is JSON text: `{ appId, algorithm, symmetricKey, symmetricKeySn,
+/// appPublicKey (SPKI or certificate PEM), appKeySn, platformPrivateKey, platformSn,
+/// deprecated?: { privateKey, sn }, maxSkewSeconds? }`.
+#[derive(Debug)]
+pub struct ApiSecurityPlatformHost {
+    inner: crate::api_security::Platform,
+}
+
+impl ApiSecurityPlatformHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<ApiSecurityPlatformHost> {
+        let c = HostConfig::parse(config_json)?;
+        let deprecated = match c.0.get("deprecated") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(d) => match (d.get("privateKey"), d.get("sn")) {
+                (Some(serde_json::Value::String(k)), Some(serde_json::Value::String(sn))) => {
+                    Some((k.clone(), sn.clone()))
+                }
+                _ => return Err(HostError::invalid_arg("deprecated")),
+            },
+        };
+        let config = crate::api_security::PlatformConfig {
+            app_id: c.string("appId")?,
+            algorithm: c.algorithm()?,
+            symmetric_key: c.string("symmetricKey")?,
+            symmetric_key_sn: c.string("symmetricKeySn")?,
+            app_public_key: c.string("appPublicKey")?,
+            app_key_sn: c.string("appKeySn")?,
+            platform_private_key: c.string("platformPrivateKey")?,
+            platform_sn: c.string("platformSn")?,
+            deprecated,
+            max_skew_seconds: c.max_skew()?,
+        };
+        Ok(ApiSecurityPlatformHost {
+            inner: crate::api_security::Platform::new(&config)?,
+        })
+    }
+
+    /// [`Platform::open_request`](crate::api_security::Platform::open_request): the parameters
+    /// object as JSON; WeChat's 40230-40240 names on failure.
+    pub fn open_request(
+        &self,
+        url: &str,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let headers = parse_headers(headers_json)?;
+        Ok(self.inner.open_request(url, &headers, body, now)?)
+    }
+
+    /// [`Platform::seal_response`](crate::api_security::Platform::seal_response):
+    /// `{"headers":[[name,value],...],"body":...}`.
+    pub fn seal_response(
+        &self,
+        url: &str,
+        answer_json: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+        iv: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?;
+        let sealed = self
+            .inner
+            .seal_response(url, answer_json, ts, &seal_options(nonce, iv)?)?;
+        Ok(sealed_json(&sealed, ""))
+    }
+}
+
+/// A JSON array of `[name, value]` pairs as [`crate::pay::Headers`].
+fn parse_pay_headers(json: &str) -> HostResult<crate::pay::Headers> {
+    let pairs: Vec<(String, String)> = serde_json::from_str(json).map_err(|_| {
+        HostError::invalid_arg("headers must be a JSON array of [name, value] string pairs")
+    })?;
+    Ok(crate::pay::Headers::from_pairs(
+        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    ))
+}
+
+/// A platform key entry of a host configuration: `{ serial?, certificate }` or
+/// `{ id, publicKey }`, as (kind, id, pem).
+fn platform_key_entry(v: &serde_json::Value) -> HostResult<(bool, Option<String>, String)> {
+    use serde_json::Value::String as S;
+    match (
+        v.get("certificate"),
+        v.get("publicKey"),
+        v.get("serial"),
+        v.get("id"),
+    ) {
+        (Some(S(pem)), None, Some(S(serial)), None) => {
+            Ok((true, Some(serial.clone()), pem.clone()))
+        }
+        (Some(S(pem)), None, None | Some(serde_json::Value::Null), None) => {
+            Ok((true, None, pem.clone()))
+        }
+        (None, Some(S(pem)), None, Some(S(id))) => Ok((false, Some(id.clone()), pem.clone())),
+        _ => Err(HostError::invalid_arg(
+            "platformKeys entries must be { serial, certificate } or { id, publicKey }",
+        )),
+    }
+}
+
+fn add_platform_key(
+    verifier: &mut crate::pay::Verifier,
+    entry: &(bool, Option<String>, String),
+) -> HostResult<String> {
+    let (is_cert, id, pem) = entry;
+    let source = if *is_cert {
+        crate::pay::PlatformKeySource::Certificate {
+            serial: id.as_deref(),
+            pem,
+        }
+    } else {
+        crate::pay::PlatformKeySource::PublicKey {
+            id: id.as_deref().unwrap_or(""),
+            pem,
+        }
+    };
+    Ok(verifier.add(&source)?)
+}
+
+/// The object behind a JS `WechatPay` (the merchant's side of WeChat Pay APIv3,
+/// [`crate::pay::Merchant`]): every key parsed and checked once.
+///
+/// The configuration is JSON text: `{ mchId, merchantSerialNo, merchantPrivateKey, apiV3Key,
+/// platformKeys: [{ serial, certificate } | { id, publicKey }], maxSkewSeconds? }`.
+///
+/// ```
+/// let e = wxcrypt::host::WechatPayHost::new(r#"{"mchId":"1"}"#).unwrap_err();
+/// assert_eq!(e.code(), "ERR_INVALID_ARG_VALUE"); // no merchantSerialNo
+/// ```
+#[derive(Debug)]
+pub struct WechatPayHost {
+    inner: crate::pay::Merchant,
+}
+
+/// A nonce given by the host, or 32 random alphanumerics.
+fn pay_nonce(nonce: Option<&str>) -> HostResult<String> {
+    match nonce {
+        Some(n) => Ok(n.to_string()),
+        None => Ok(crate::pay::random_alnum(32)?),
+    }
+}
+
+impl WechatPayHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<WechatPayHost> {
+        let c = HostConfig::parse(config_json)?;
+        let entries = match c.0.get("platformKeys") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .map(platform_key_entry)
+                .collect::<HostResult<Vec<_>>>()?,
+            Some(_) => return Err(HostError::invalid_arg("platformKeys")),
+        };
+        let (mch_id, serial, key, v3) = (
+            c.string("mchId")?,
+            c.string("merchantSerialNo")?,
+            c.string("merchantPrivateKey")?,
+            c.string("apiV3Key")?,
+        );
+        let mut inner = crate::pay::Merchant::new(&crate::pay::Config {
+            mch_id: &mch_id,
+            merchant_serial_no: &serial,
+            merchant_private_key: &key,
+            api_v3_key: &v3,
+            platform_keys: Vec::new(),
+            max_skew_seconds: c.max_skew()?,
+        })?;
+        for e in &entries {
+            add_platform_key(inner.verifier_mut(), e)?;
+        }
+        Ok(WechatPayHost { inner })
+    }
+
+    /// Adds a platform key (`{ serial?, certificate }` or `{ id, publicKey }`, JSON text), e.g.
+    /// one downloaded from `/v3/certificates`; returns its id.
+    pub fn add_platform_key(&mut self, entry_json: &str) -> HostResult<String> {
+        let v: serde_json::Value = serde_json::from_str(entry_json)
+            .map_err(|_| HostError::invalid_arg("the platform key must be a JSON object"))?;
+        let e = platform_key_entry(&v)?;
+        add_platform_key(self.inner.verifier_mut(), &e)
+    }
+
+    /// The ids of the held platform keys.
+    pub fn platform_key_ids(&self) -> Vec<String> {
+        self.inner.verifier().ids()
+    }
+
+    /// The request's string to sign: `[message, timestamp, nonce]` (nonce random when absent).
+    pub fn authorization_message(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let ts = host_seconds("timestamp", timestamp)?.to_string();
+        let nonce = pay_nonce(nonce)?;
+        let m = self
+            .inner
+            .authorization_message(method, path_with_query, body, &ts, &nonce)?;
+        Ok(vec![m, ts, nonce])
+    }
+
+    /// The `Authorization` header with a signature the host made over
+    /// [`WechatPayHost::authorization_message`]'s message.
+    pub fn authorization_with(
+        &self,
+        nonce: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> HostResult<String> {
+        Ok(self.inner.authorization_with(nonce, timestamp, signature)?)
+    }
+
+    /// The `Authorization` header, signed by the core.
+    pub fn authorization(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?.to_string();
+        let nonce = pay_nonce(nonce)?;
+        Ok(self
+            .inner
+            .authorization(method, path_with_query, body, &ts, &nonce)?)
+    }
+
+    /// [`Merchant::verify`](crate::pay::Merchant::verify): the serial that verified.
+    pub fn verify(&self, headers_json: &str, body: &str, now: f64) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let h = parse_pay_headers(headers_json)?;
+        Ok(self.inner.verify(&h, body.as_bytes(), now)?)
+    }
+
+    /// [`Merchant::open_notification`](crate::pay::Merchant::open_notification):
+    /// `[serial, resource plaintext]` (the host parses the body it already holds).
+    pub fn open_notification(
+        &self,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+    ) -> HostResult<Vec<String>> {
+        let now = host_seconds("now", now)?;
+        let h = parse_pay_headers(headers_json)?;
+        let n = self.inner.open_notification(&h, body.as_bytes(), now)?;
+        let text = String::from_utf8(n.resource.to_vec()).map_err(|_| Error::MalformedEnvelope)?;
+        Ok(vec![n.serial, text])
+    }
+
+    /// Decrypts a `resource` object (JSON text): the plaintext (UTF-8).
+    pub fn decrypt_resource(&self, resource_json: &str) -> HostResult<String> {
+        let r = crate::pay::Resource::from_json(resource_json)?;
+        let plain = self.inner.decrypt_resource(&r)?;
+        Ok(String::from_utf8(plain.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// Unsigned `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, message]`.
+    pub fn payment_params(
+        &self,
+        app_id: &str,
+        prepay_id: &str,
+        time_stamp: &str,
+        nonce_str: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let nonce = pay_nonce(nonce_str)?;
+        let p = self
+            .inner
+            .payment_params(app_id, prepay_id, time_stamp, &nonce)?;
+        Ok(vec![p.time_stamp, p.nonce_str, p.package, p.message])
+    }
+
+    /// Signed `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, paySign]`.
+    pub fn request_payment_params(
+        &self,
+        app_id: &str,
+        prepay_id: &str,
+        time_stamp: &str,
+        nonce_str: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let nonce = pay_nonce(nonce_str)?;
+        let (p, sig) = self
+            .inner
+            .request_payment_params(app_id, prepay_id, time_stamp, &nonce)?;
+        Ok(vec![p.time_stamp, p.nonce_str, p.package, sig])
+    }
+
+    /// [`Merchant::encrypt_sensitive`](crate::pay::Merchant::encrypt_sensitive):
+    /// `[ciphertext, serial]`.
+    pub fn encrypt_sensitive(&self, text: &str, serial: Option<&str>) -> HostResult<Vec<String>> {
+        let (c, s) = self.inner.encrypt_sensitive(text, serial)?;
+        Ok(vec![c, s])
+    }
+
+    /// The validated merchant private key as base64 PKCS#8 DER (for node:crypto / WebCrypto).
+    pub fn private_key_pkcs8(&self) -> HostResult<String> {
+        use base64::Engine as _;
+        let der = self.inner.private_key().to_pkcs8_der()?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(der.as_slice()))
+    }
+}
+
+/// The object behind a JS `WechatPayPlatform` (WeChat Pay's side, for simulators and tests:
+/// [`crate::pay::Platform`]).
+///
+/// The configuration is JSON text: `{ mchId, serial (a certificate serial or PUB_KEY_ID_…),
+/// privateKey, apiV3Key, merchantPublicKey (SPKI or certificate PEM), maxSkewSeconds? }`.
+#[derive(Debug)]
+pub struct WechatPayPlatformHost {
+    inner: crate::pay::Platform,
+}
+
+impl WechatPayPlatformHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<WechatPayPlatformHost> {
+        let c = HostConfig::parse(config_json)?;
+        Ok(WechatPayPlatformHost {
+            inner: crate::pay::Platform::new(
+                &c.string("mchId")?,
+                &c.string("serial")?,
+                &c.string("privateKey")?,
+                &c.string("apiV3Key")?,
+                &c.string("merchantPublicKey")?,
+                c.max_skew()?,
+            )?,
+        })
+    }
+
+    /// The id answers carry in `Wechatpay-Serial`.
+    pub fn serial(&self) -> String {
+        self.inner.serial().to_string()
+    }
+
+    /// Signs an answer or callback body: `[[name, value], ...]` as JSON.
+    pub fn sign_response(
+        &self,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<String> {
+        use crate::json_check::quote;
+        let ts = host_seconds("timestamp", timestamp)?;
+        let s = self.inner.sign_response(body.as_bytes(), ts, nonce)?;
+        let pairs: Vec<String> = s
+            .headers
+            .to_pairs()
+            .iter()
+            .map(|(n, v)| format!("[{},{}]", quote(n), quote(v)))
+            .collect();
+        Ok(format!("[{}]", pairs.join(",")))
+    }
+
+    /// Encrypts a resource: the `resource` object as JSON.
+    pub fn encrypt_resource(
+        &self,
+        plaintext: &str,
+        associated_data: &str,
+        original_type: &str,
+        nonce: Option<&str>,
+    ) -> HostResult<String> {
+        if nonce.is_some_and(|n| n.len() != crate::aead::NONCE_LEN) {
+            return Err(HostError::invalid_arg("nonce must be 12 bytes"));
+        }
+        Ok(self
+            .inner
+            .encrypt_resource(plaintext.as_bytes(), associated_data, original_type, nonce)?
+            .to_json())
+    }
+
+    /// Decrypts a sensitive field (base64 OAEP): the text.
+    pub fn decrypt_sensitive(&self, ciphertext: &str) -> HostResult<String> {
+        let p = self.inner.decrypt_sensitive(ciphertext)?;
+        Ok(String::from_utf8(p.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// Verifies a merchant request's `Authorization`: `[mchid, serial_no, nonce_str,
+    /// timestamp]`.
+    pub fn verify_authorization(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        authorization: &str,
+        now: f64,
+    ) -> HostResult<Vec<String>> {
+        let now = host_seconds("now", now)?;
+        let a =
+            self.inner
+                .verify_authorization(method, path_with_query, body, authorization, now)?;
+        Ok(vec![a.mch_id, a.serial_no, a.nonce, a.timestamp])
+    }
+}
+
 /// Writes the boundary functions every binding exports, with the binding's attribute macro
 /// (`napi` or `wasm_bindgen`) and its conversion of a [`HostError`] into a thrown JS error, so
 /// that the list exists once. The calling crate defines `Result<T>` (its own fallible return
@@ -239,7 +866,8 @@ impl Push {
 ///
 /// It exports `policy`, the signature functions, `diagnose`, and the class `MsgCrypt` (a
 /// [`Push`]: constructor `(token, encodingAESKey, appId)`, methods `decrypt`, `decryptFields`,
-/// `encrypt`, `verifyUrl`, `verifyUrlEncrypted`). `decryptText` and `verifyRawDataSignature` are each binding's own
+/// `encrypt`, `verifyUrl`, `verifyUrlEncrypted`), and the classes `ApiSecurity`
+/// ([`ApiSecurityHost`]) and `ApiSecurityPlatform` ([`ApiSecurityPlatformHost`]), `WechatPay` ([`WechatPayHost`]) and `WechatPayPlatform` ([`WechatPayPlatformHost`]). `decryptText` and `verifyRawDataSignature` are each binding's own
 /// fast paths.
 #[macro_export]
 macro_rules! host_boundary {
@@ -421,6 +1049,378 @@ macro_rules! host_boundary {
             ) -> Result<String> {
                 self.inner
                     .verify_url_encrypted(&msg_signature, &timestamp, &nonce, &echostr)
+                    .map_err($to_js)
+            }
+        }
+        /// `new ApiSecurity(configJson)`: [`wxcrypt::host::ApiSecurityHost`].
+        #[$bind]
+        pub struct ApiSecurity {
+            inner: $crate::host::ApiSecurityHost,
+        }
+
+        #[$bind]
+        impl ApiSecurity {
+            /// Parses every key once; throws the core's key errors.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<ApiSecurity> {
+                $crate::host::ApiSecurityHost::new(&config_json)
+                    .map(|inner| ApiSecurity { inner })
+                    .map_err($to_js)
+            }
+
+            /// `algorithm()`: the algorithm pair's name.
+            #[$bind(js_name = "algorithm")]
+            pub fn algorithm(&self) -> String {
+                self.inner.algorithm().to_owned()
+            }
+
+            /// `sealRequest(url, paramsJson, timestamp, nonce?, iv?)`: JSON `{headers, body}`.
+            #[$bind(js_name = "sealRequest")]
+            pub fn seal_request(
+                &self,
+                url: String,
+                params_json: String,
+                timestamp: f64,
+                nonce: Option<String>,
+                iv: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .seal_request(
+                        &url,
+                        &params_json,
+                        timestamp,
+                        nonce.as_deref(),
+                        iv.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `sealUnsigned(url, paramsJson, timestamp, nonce?, iv?)`: JSON
+            /// `{headers, body, stringToSign}`, no `Wechatmp-Signature`.
+            #[$bind(js_name = "sealUnsigned")]
+            pub fn seal_unsigned(
+                &self,
+                url: String,
+                params_json: String,
+                timestamp: f64,
+                nonce: Option<String>,
+                iv: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .seal_unsigned(
+                        &url,
+                        &params_json,
+                        timestamp,
+                        nonce.as_deref(),
+                        iv.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `openResponse(url, headersJson, body, now)`: JSON `{json, serial, deprecated}`.
+            #[$bind(js_name = "openResponse")]
+            pub fn open_response(
+                &self,
+                url: String,
+                headers_json: String,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                self.inner
+                    .open_response(&url, &headers_json, &body, now)
+                    .map_err($to_js)
+            }
+
+            /// `privateKeyPkcs8()`: the validated private key, base64 PKCS#8 DER.
+            #[$bind(js_name = "privateKeyPkcs8")]
+            pub fn private_key_pkcs8(&self) -> Result<String> {
+                self.inner.private_key_pkcs8().map_err($to_js)
+            }
+        }
+
+        /// `new ApiSecurityPlatform(configJson)`: [`wxcrypt::host::ApiSecurityPlatformHost`].
+        #[$bind]
+        pub struct ApiSecurityPlatform {
+            inner: $crate::host::ApiSecurityPlatformHost,
+        }
+
+        #[$bind]
+        impl ApiSecurityPlatform {
+            /// Parses every key once.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<ApiSecurityPlatform> {
+                $crate::host::ApiSecurityPlatformHost::new(&config_json)
+                    .map(|inner| ApiSecurityPlatform { inner })
+                    .map_err($to_js)
+            }
+
+            /// `openRequest(url, headersJson, body, now)`: the parameters object as JSON.
+            #[$bind(js_name = "openRequest")]
+            pub fn open_request(
+                &self,
+                url: String,
+                headers_json: String,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                self.inner
+                    .open_request(&url, &headers_json, &body, now)
+                    .map_err($to_js)
+            }
+
+            /// `sealResponse(url, answerJson, timestamp, nonce?, iv?)`: JSON `{headers, body}`.
+            #[$bind(js_name = "sealResponse")]
+            pub fn seal_response(
+                &self,
+                url: String,
+                answer_json: String,
+                timestamp: f64,
+                nonce: Option<String>,
+                iv: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .seal_response(
+                        &url,
+                        &answer_json,
+                        timestamp,
+                        nonce.as_deref(),
+                        iv.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+        }
+        /// `new WechatPay(configJson)`: [`wxcrypt::host::WechatPayHost`].
+        #[$bind]
+        pub struct WechatPay {
+            inner: $crate::host::WechatPayHost,
+        }
+
+        #[$bind]
+        impl WechatPay {
+            /// Parses every key once; throws the core's key errors.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<WechatPay> {
+                $crate::host::WechatPayHost::new(&config_json)
+                    .map(|inner| WechatPay { inner })
+                    .map_err($to_js)
+            }
+
+            /// `addPlatformKey(entryJson)`: the id.
+            #[$bind(js_name = "addPlatformKey")]
+            pub fn add_platform_key(&mut self, entry_json: String) -> Result<String> {
+                self.inner.add_platform_key(&entry_json).map_err($to_js)
+            }
+
+            /// `platformKeyIds()`.
+            #[$bind(js_name = "platformKeyIds")]
+            pub fn platform_key_ids(&self) -> Vec<String> {
+                self.inner.platform_key_ids()
+            }
+
+            /// `authorizationMessage(method, pathWithQuery, body, timestamp, nonce?)`:
+            /// `[message, timestamp, nonce]`.
+            #[$bind(js_name = "authorizationMessage")]
+            pub fn authorization_message(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .authorization_message(
+                        &method,
+                        &path_with_query,
+                        &body,
+                        timestamp,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `authorizationWith(nonce, timestamp, signature)`: the header.
+            #[$bind(js_name = "authorizationWith")]
+            pub fn authorization_with(
+                &self,
+                nonce: String,
+                timestamp: String,
+                signature: String,
+            ) -> Result<String> {
+                self.inner
+                    .authorization_with(&nonce, &timestamp, &signature)
+                    .map_err($to_js)
+            }
+
+            /// `authorization(method, pathWithQuery, body, timestamp, nonce?)`: the header,
+            /// signed by the core.
+            #[$bind(js_name = "authorization")]
+            pub fn authorization(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .authorization(
+                        &method,
+                        &path_with_query,
+                        &body,
+                        timestamp,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `verify(headersJson, body, now)`: the serial.
+            #[$bind(js_name = "verify")]
+            pub fn verify(&self, headers_json: String, body: String, now: f64) -> Result<String> {
+                self.inner.verify(&headers_json, &body, now).map_err($to_js)
+            }
+
+            /// `openNotification(headersJson, body, now)`: `[serial, resource plaintext]`.
+            #[$bind(js_name = "openNotification")]
+            pub fn open_notification(
+                &self,
+                headers_json: String,
+                body: String,
+                now: f64,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .open_notification(&headers_json, &body, now)
+                    .map_err($to_js)
+            }
+
+            /// `decryptResource(resourceJson)`: the plaintext.
+            #[$bind(js_name = "decryptResource")]
+            pub fn decrypt_resource(&self, resource_json: String) -> Result<String> {
+                self.inner.decrypt_resource(&resource_json).map_err($to_js)
+            }
+
+            /// `paymentParams(appId, prepayId, timeStamp, nonceStr?)`:
+            /// `[timeStamp, nonceStr, package, message]`.
+            #[$bind(js_name = "paymentParams")]
+            pub fn payment_params(
+                &self,
+                app_id: String,
+                prepay_id: String,
+                time_stamp: String,
+                nonce_str: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .payment_params(&app_id, &prepay_id, &time_stamp, nonce_str.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `requestPaymentParams(appId, prepayId, timeStamp, nonceStr?)`:
+            /// `[timeStamp, nonceStr, package, paySign]`.
+            #[$bind(js_name = "requestPaymentParams")]
+            pub fn request_payment_params(
+                &self,
+                app_id: String,
+                prepay_id: String,
+                time_stamp: String,
+                nonce_str: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .request_payment_params(&app_id, &prepay_id, &time_stamp, nonce_str.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `encryptSensitive(text, serial?)`: `[ciphertext, serial]`.
+            #[$bind(js_name = "encryptSensitive")]
+            pub fn encrypt_sensitive(
+                &self,
+                text: String,
+                serial: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .encrypt_sensitive(&text, serial.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `privateKeyPkcs8()`: the validated merchant key, base64 PKCS#8 DER.
+            #[$bind(js_name = "privateKeyPkcs8")]
+            pub fn private_key_pkcs8(&self) -> Result<String> {
+                self.inner.private_key_pkcs8().map_err($to_js)
+            }
+        }
+
+        /// `new WechatPayPlatform(configJson)`: [`wxcrypt::host::WechatPayPlatformHost`].
+        #[$bind]
+        pub struct WechatPayPlatform {
+            inner: $crate::host::WechatPayPlatformHost,
+        }
+
+        #[$bind]
+        impl WechatPayPlatform {
+            /// Parses every key once.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<WechatPayPlatform> {
+                $crate::host::WechatPayPlatformHost::new(&config_json)
+                    .map(|inner| WechatPayPlatform { inner })
+                    .map_err($to_js)
+            }
+
+            /// `serial()`.
+            #[$bind(js_name = "serial")]
+            pub fn serial(&self) -> String {
+                self.inner.serial()
+            }
+
+            /// `signResponse(body, timestamp, nonce?)`: JSON `[[name, value], ...]`.
+            #[$bind(js_name = "signResponse")]
+            pub fn sign_response(
+                &self,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .sign_response(&body, timestamp, nonce.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `encryptResource(plaintext, associatedData, originalType, nonce?)`: JSON.
+            #[$bind(js_name = "encryptResource")]
+            pub fn encrypt_resource(
+                &self,
+                plaintext: String,
+                associated_data: String,
+                original_type: String,
+                nonce: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .encrypt_resource(
+                        &plaintext,
+                        &associated_data,
+                        &original_type,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `decryptSensitive(ciphertext)`: the text.
+            #[$bind(js_name = "decryptSensitive")]
+            pub fn decrypt_sensitive(&self, ciphertext: String) -> Result<String> {
+                self.inner.decrypt_sensitive(&ciphertext).map_err($to_js)
+            }
+
+            /// `verifyAuthorization(method, pathWithQuery, body, authorization, now)`:
+            /// `[mchid, serialNo, nonce, timestamp]`.
+            #[$bind(js_name = "verifyAuthorization")]
+            pub fn verify_authorization(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                authorization: String,
+                now: f64,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .verify_authorization(&method, &path_with_query, &body, &authorization, now)
                     .map_err($to_js)
             }
         }

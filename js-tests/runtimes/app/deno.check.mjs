@@ -5,8 +5,15 @@ import { run } from './checks.mjs'
 import { Hono } from 'hono'
 import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
+import { runApiSecurity } from './api-security-checks.mjs'
 
 for (const { name, error } of run(wx, vectors, 'wasm')) {
+  Deno.test(`deno ${Deno.version.deno}: ${name}`, () => {
+    if (error !== null) throw new Error(error)
+  })
+}
+
+for (const { name, error } of await runApiSecurity(wx, vectors, 'webcrypto')) {
   Deno.test(`deno ${Deno.version.deno}: ${name}`, () => {
     if (error !== null) throw new Error(error)
   })

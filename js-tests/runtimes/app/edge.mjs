@@ -4,5 +4,8 @@
 import * as wx from 'wxcrypt'
 import vectors from './vectors.json'
 import { run } from './checks.mjs'
+import { runApiSecurity } from './api-security-checks.mjs'
 
 globalThis.__wxcryptResults = run(wx, vectors, 'wasm')
+// Asynchronous (WebCrypto): the host awaits this promise.
+globalThis.__wxcryptAsyncResults = runApiSecurity(wx, vectors, 'webcrypto')

@@ -9,6 +9,7 @@ import { run } from './checks.mjs'
 import { Hono } from 'hono'
 import * as honoEsm from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
+import { runApiSecurity } from './api-security-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
@@ -30,6 +31,12 @@ test('the wasm ESM entry (deno, browser, default) exports the same names as the 
   assert.deepEqual(Object.keys(wasmEntry).sort(), Object.keys(esm).sort())
   assert.equal(wasmEntry.backend, 'wasm')
 })
+
+for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
+  for (const { name, error } of await runApiSecurity(wx, vectors, 'node:crypto')) {
+    test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
+  }
+}
 
 for (const [flavour, hono] of [['import', honoEsm], ['require', cjsRequire('wxcrypt/hono')]]) {
   for (const { name, error } of await runHono(Hono, hono, esm, vectors)) {

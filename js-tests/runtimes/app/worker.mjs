@@ -8,11 +8,16 @@ import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import * as payClient from 'wxcrypt/pay-client'
 import { runPayClient } from './pay-client-checks.mjs'
+import { runApiSecurity } from './api-security-checks.mjs'
 
 export default {
   async test() {
     const failed = []
     for (const { name, error } of run(wx, vectors, 'wasm')) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    for (const { name, error } of await runApiSecurity(wx, vectors, 'webcrypto')) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }

@@ -9,6 +9,7 @@
 // `wxcrypt::host::policy()` at build time).
 const { describe, invalidType, invalidValue, outOfRange, str, secret, strOrNum } = require('../args.js')
 const { policy } = require('./policy.js')
+const { createApiSecurity } = require('./api-security.js')
 
 /**
  * The one error decryption throws. For open data `message` is always 'Illegal Buffer' (what code
@@ -83,7 +84,12 @@ function wasmInput(binding) {
   }
 }
 
-function createApi(binding, backend) {
+/**
+ * The API over `binding` (named `backend`). `host.rsaSigner`, when given, makes ApiSecurity's
+ * RSA-PSS signatures with the host's crypto (lib/crypto/sign-node.js, sign-webcrypto.js) instead
+ * of the core's; everything else of the protocol stays in the core.
+ */
+function createApi(binding, backend, host = {}) {
   const wasm = binding.decryptText ? undefined : wasmInput(binding)
   // decryptRaw's path: the plaintext of any valid padding; a bad padding throws.
   const decryptText = binding.decryptText || wasm.decryptText
@@ -277,9 +283,13 @@ function createApi(binding, backend) {
     }
   }
 
+  const { ApiSecurity, ApiSecurityPlatform } = createApiSecurity(binding, call, host.rsaSigner)
+
   const api = {
     WXBizDataCrypt,
     WXBizMsgCrypt,
+    ApiSecurity,
+    ApiSecurityPlatform,
     WXCryptError,
     ErrorCode,
     backend,

@@ -4,8 +4,11 @@
 // (index.js), the push middlewares and wxcrypt/client's default signer all use this one.
 const { createApi } = require('./api.js')
 const { loadBinding } = require('./backend.js')
+const { nodeSigner } = require('./sign-node.js')
 
 // The native addon, or the WebAssembly build when it cannot load; WXCRYPT_BACKEND=native|wasm forces one.
 const { binding, backend } = loadBinding()
 
-module.exports = createApi(binding, backend)
+// ApiSecurity's RSA-PSS signature by node:crypto with a cached KeyObject: measured faster than
+// the core's RSA (native and wasm) and than WebCrypto on Node (bench/api-security.mjs).
+module.exports = createApi(binding, backend, { rsaSigner: nodeSigner() })

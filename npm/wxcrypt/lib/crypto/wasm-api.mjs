@@ -4,10 +4,14 @@
 // imports from lib/ are ESM twins that scripts/build-js.mjs generates from the CommonJS sources.
 import * as binding from '../../wasm/wxcrypt_wasm.mjs'
 import { createApi } from './api.mjs'
+import { webCryptoSigner } from './sign-webcrypto.mjs'
 import { clientWithSigner } from '../client/wechat-client.mjs'
 import { WeChatApiError } from '../client/errors.mjs'
 
-const api = createApi(binding, 'wasm')
+// ApiSecurity's RSA-PSS signature by WebCrypto where the runtime has it (a pure-wasm RSA
+// signature costs a Worker's CPU budget several times over: bench/api-security.mjs); SM2 stays in
+// the core (WebCrypto has no SM2).
+const api = createApi(binding, 'wasm', { rsaSigner: webCryptoSigner() })
 
 /** WeChatClient with this backend's sessionKeySignature as its default signer. */
 const WeChatClient = clientWithSigner(api.sessionKeySignature)
@@ -17,6 +21,8 @@ export default api.WXBizDataCrypt
 export const {
   WXBizDataCrypt,
   WXBizMsgCrypt,
+  ApiSecurity,
+  ApiSecurityPlatform,
   WXCryptError,
   ErrorCode,
   backend,

@@ -158,7 +158,9 @@ function payClientWith(WechatPay) {
       const pathWithQuery = qs ? `${path}?${qs}` : path
       const api = `${method} ${path}`
       const text = body === undefined ? '' : JSON.stringify(body)
-      const headers = { accept: 'application/json', authorization: await this.#pay.authorization(method, pathWithQuery, text) }
+      const signing = { timestamp: Math.floor(this.#now() / 1000), nonce: randomNonce() }
+      // WeChat Pay refuses APIv3 requests without a User-Agent.
+      const headers = { accept: 'application/json', 'user-agent': 'wxcrypt', authorization: await this.#pay.authorization(method, pathWithQuery, text, signing) }
       if (body !== undefined) headers['content-type'] = 'application/json'
       if (wechatpaySerial !== undefined) headers['wechatpay-serial'] = wechatpaySerial
       const ctl = new AbortController()

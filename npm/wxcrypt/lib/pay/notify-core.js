@@ -14,8 +14,12 @@
 //               request runs it now) -> 503 FAIL, so WeChat comes back once that one has finished.
 //   Any store failure before the handler runs -> 503 FAIL: WeChat retries, nothing is lost. A
 //   marker the store could not release expires after processingTtlMs, and the retry runs then.
-//   After the handler succeeded WeChat is told so even if writing 'done' failed: the processing
-//   marker still holds the id for processingTtlMs, and WeChat does not retry a success.
+//   After the handler succeeded WeChat is told so even if writing 'done' failed (3 tries): the
+//   processing marker still holds the id for processingTtlMs, and WeChat does not retry a success.
+//   Limits (at least once, not exactly once): a process that dies inside the handler, a handler that
+//   outlives processingTtlMs, or a store that loses the done marker (3 failed writes, or a Redis
+//   restarted without persistence) let a later retry run the handler again. Keep handlers
+//   idempotent on out_trade_no as well (e.g. UPDATE ... WHERE trade_state = 'NOTPAY').
 const { checkStore, boundStoreCall, storeDeadline } = require('../store/call.js')
 const { StoreError } = require('../store/errors.js')
 const { positiveMs } = require('../args.js')
@@ -109,6 +113,7 @@ function createPayNotifyHandler(options) {
       say({ level: 'warn', event: 'pay-notify-store-down', message: `pay notification ${id}: store unavailable (${err.code || err.name}); WeChat will retry`, id })
       return { ...payFail(503, 'store unavailable, retry later'), outcome: 'store-down' }
     }
+    const started = Date.now()
     try {
       await handler(notification.resource, notification, context)
     } catch (err) {
@@ -120,10 +125,22 @@ function createPayNotifyHandler(options) {
       say({ level: 'warn', event: 'pay-notify-handler-failed', message: `pay notification ${id}: handler failed (${(err && err.name) || 'error'}); WeChat will retry`, id })
       return { ...payFail(500, 'handler failed'), outcome: 'failed', error: err }
     }
-    try {
-      await call('set', () => store.set(key, { state: 'done' }, doneTtlMs))
-    } catch {
-      say({ level: 'warn', event: 'pay-notify-done-unsaved', message: `pay notification ${id}: handled, but the done marker was not saved (the claim holds it for ${processingTtlMs} ms)`, id })
+    if (Date.now() - started > processingTtlMs) {
+      say({ level: 'warn', event: 'pay-notify-slow-handler', message: `pay notification ${id}: the handler outlived processingTtlMs (${processingTtlMs} ms): a concurrent retry may have run it too`, id })
+    }
+    // The done marker, tried 3 times: if it never lands, the claim still holds the id for
+    // processingTtlMs, after which a retry of a concurrent delivery could run the handler again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await call('set', () => store.set(key, { state: 'done' }, doneTtlMs))
+        break
+      } catch {
+        if (attempt === 3) {
+          say({ level: 'warn', event: 'pay-notify-done-unsaved', message: `pay notification ${id}: handled, but the done marker was not saved (the claim holds it for ${processingTtlMs} ms)`, id })
+          break
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
+      }
     }
     return { ...OK, outcome: 'handled' }
   }
