@@ -667,6 +667,24 @@ impl WechatPayHost {
         Ok(vec![m, ts, nonce])
     }
 
+    /// [`Merchant::authorization_parts`](crate::pay::Merchant::authorization_parts):
+    /// `[message, before, after]`; the header is `before + signature + after`.
+    pub fn authorization_parts(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let ts = host_seconds("timestamp", timestamp)?.to_string();
+        let nonce = pay_nonce(nonce)?;
+        let (m, before, after) =
+            self.inner
+                .authorization_parts(method, path_with_query, body, &ts, &nonce)?;
+        Ok(vec![m, before, after])
+    }
+
     /// The `Authorization` header with a signature the host made over
     /// [`WechatPayHost::authorization_message`]'s message.
     pub fn authorization_with(
@@ -714,6 +732,39 @@ impl WechatPayHost {
         let n = self.inner.open_notification(&h, body.as_bytes(), now)?;
         let text = String::from_utf8(n.resource.to_vec()).map_err(|_| Error::MalformedEnvelope)?;
         Ok(vec![n.serial, text])
+    }
+
+    /// [`Verifier::precheck`](crate::pay::Verifier::precheck), for a host that verifies the
+    /// signature itself: `[serial, timestamp, nonce, signature]`; the host verifies SHA256withRSA
+    /// over `timestamp\nnonce\nbody\n` with [`WechatPayHost::platform_public_key`]`(serial)`.
+    pub fn precheck(&self, headers_json: &str, body_len: f64, now: f64) -> HostResult<Vec<String>> {
+        let now = host_seconds("now", now)?;
+        let len = host_seconds("bodyLength", body_len)?;
+        let h = parse_pay_headers(headers_json)?;
+        let (serial, _, _) =
+            self.inner
+                .verifier()
+                .precheck(&h, usize::try_from(len).unwrap_or(usize::MAX), now)?;
+        Ok(vec![
+            serial,
+            h.timestamp.unwrap_or_default(),
+            h.nonce.unwrap_or_default(),
+            h.signature.unwrap_or_default(),
+        ])
+    }
+
+    /// [`Merchant::open_verified`](crate::pay::Merchant::open_verified): the resource plaintext
+    /// of a callback whose signature the host verified.
+    pub fn open_verified(&self, body: &str) -> HostResult<String> {
+        let plain = self.inner.open_verified(body.as_bytes())?;
+        Ok(String::from_utf8(plain.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// The held platform key `id` as SPKI PEM (validated: RSA 2048..=8192), for a host that
+    /// imports it once into node:crypto or WebCrypto.
+    pub fn platform_public_key(&self, id: &str) -> HostResult<String> {
+        let key = self.inner.verifier().key(id).ok_or(Error::UnknownSerial)?;
+        Ok(key.to_spki_pem()?)
     }
 
     /// Decrypts a `resource` object (JSON text): the plaintext (UTF-8).
@@ -1239,6 +1290,28 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
+            /// `authorizationParts(method, pathWithQuery, body, timestamp, nonce?)`:
+            /// `[message, before, after]`.
+            #[$bind(js_name = "authorizationParts")]
+            pub fn authorization_parts(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .authorization_parts(
+                        &method,
+                        &path_with_query,
+                        &body,
+                        timestamp,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
             /// `authorizationWith(nonce, timestamp, signature)`: the header.
             #[$bind(js_name = "authorizationWith")]
             pub fn authorization_with(
@@ -1291,6 +1364,31 @@ macro_rules! host_boundary {
                 self.inner
                     .open_notification(&headers_json, &body, now)
                     .map_err($to_js)
+            }
+
+            /// `precheck(headersJson, bodyLength, now)`: `[serial, timestamp, nonce, signature]`.
+            #[$bind(js_name = "precheck")]
+            pub fn precheck(
+                &self,
+                headers_json: String,
+                body_len: f64,
+                now: f64,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .precheck(&headers_json, body_len, now)
+                    .map_err($to_js)
+            }
+
+            /// `openVerified(body)`: the resource plaintext.
+            #[$bind(js_name = "openVerified")]
+            pub fn open_verified(&self, body: String) -> Result<String> {
+                self.inner.open_verified(&body).map_err($to_js)
+            }
+
+            /// `platformPublicKey(id)`: SPKI PEM.
+            #[$bind(js_name = "platformPublicKey")]
+            pub fn platform_public_key(&self, id: String) -> Result<String> {
+                self.inner.platform_public_key(&id).map_err($to_js)
             }
 
             /// `decryptResource(resourceJson)`: the plaintext.

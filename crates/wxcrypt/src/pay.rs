@@ -349,6 +349,39 @@ impl Verifier {
             .map(|(_, k)| (k.id.as_str(), &k.key))
     }
 
+    /// Everything of [`Verifier::verify`] but the RSA operation, for a host that verifies with
+    /// its own crypto (node:crypto, WebCrypto) and the key [`Verifier::key`] returns: the
+    /// headers are present, the timestamp is within the window, the serial names a held key,
+    /// the signature is not a SIGNTEST probe and is base64 of the key's length. Returns (the
+    /// serial, the key, the decoded signature). Errors as [`Verifier::verify`].
+    pub fn precheck(
+        &self,
+        headers: &Headers,
+        body_len: usize,
+        now: u64,
+    ) -> Result<(String, &RsaPublicKey, Vec<u8>)> {
+        let ts = headers.timestamp.as_deref().ok_or(Error::MissingField)?;
+        headers.nonce.as_deref().ok_or(Error::MissingField)?;
+        let sig = headers.signature.as_deref().ok_or(Error::MissingField)?;
+        let serial = headers.serial.as_deref().ok_or(Error::MissingField)?;
+        if body_len > MAX_BODY_LEN {
+            return Err(Error::MalformedEnvelope);
+        }
+        let t = parse_ts(ts).ok_or(Error::MalformedEnvelope)?;
+        if t.abs_diff(now) > self.max_skew {
+            return Err(Error::TimestampWindow);
+        }
+        let key = self.key(serial).ok_or(Error::UnknownSerial)?;
+        if sig.starts_with(SIGNTEST_PREFIX) {
+            return Err(Error::SignatureInvalid);
+        }
+        let sig = B64.decode(sig).map_err(|_| Error::SignatureInvalid)?;
+        if sig.len() != key.bits().div_ceil(8) {
+            return Err(Error::SignatureInvalid);
+        }
+        Ok((serial.to_string(), key, sig))
+    }
+
     /// Verifies an answer or a callback: the headers are present, `Wechatpay-Timestamp` is
     /// within the window around `now` (Unix seconds), `Wechatpay-Serial` names a held key, and
     /// the signature verifies over `timestamp\nnonce\n<body>\n`. Returns the serial used.
@@ -357,20 +390,13 @@ impl Verifier {
     /// number, a body over [`MAX_BODY_LEN`]), [`Error::TimestampWindow`],
     /// [`Error::UnknownSerial`], [`Error::SignatureInvalid`].
     pub fn verify(&self, headers: &Headers, body: &[u8], now: u64) -> Result<String> {
-        let ts = headers.timestamp.as_deref().ok_or(Error::MissingField)?;
-        let nonce = headers.nonce.as_deref().ok_or(Error::MissingField)?;
-        let sig = headers.signature.as_deref().ok_or(Error::MissingField)?;
-        let serial = headers.serial.as_deref().ok_or(Error::MissingField)?;
-        if body.len() > MAX_BODY_LEN {
-            return Err(Error::MalformedEnvelope);
-        }
-        let t = parse_ts(ts).ok_or(Error::MalformedEnvelope)?;
-        if t.abs_diff(now) > self.max_skew {
-            return Err(Error::TimestampWindow);
-        }
-        let key = self.key(serial).ok_or(Error::UnknownSerial)?;
-        verify_signature(key, &response_message(ts, nonce, body), sig)?;
-        Ok(serial.to_string())
+        let (serial, key, sig) = self.precheck(headers, body.len(), now)?;
+        let (ts, nonce) = (
+            headers.timestamp.as_deref().unwrap_or_default(),
+            headers.nonce.as_deref().unwrap_or_default(),
+        );
+        key.verify_pkcs1v15_sha256(&response_message(ts, nonce, body), &sig)?;
+        Ok(serial)
     }
 }
 
@@ -627,6 +653,23 @@ impl Merchant {
         ))
     }
 
+    /// [`Merchant::authorization_message`] and the header around the signature: (message,
+    /// before, after), the header being `before + base64 signature + after` (one boundary
+    /// crossing for a host that signs).
+    pub fn authorization_parts(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: &str,
+        nonce: &str,
+    ) -> Result<(String, String, String)> {
+        let m = self.authorization_message(method, path_with_query, body, timestamp, nonce)?;
+        let h = authorization_header(&self.mch_id, nonce, "S", timestamp, &self.serial_no)?;
+        let at = h.find(r#"signature="S""#).ok_or(Error::InvalidArgument)? + 11;
+        Ok((m, h[..at].to_string(), h[at + 1..].to_string()))
+    }
+
     /// The `Authorization` header with a signature the host made.
     pub fn authorization_with(
         &self,
@@ -673,14 +716,22 @@ impl Merchant {
     ) -> Result<Notification> {
         let serial = self.verify(headers, body, now)?;
         let text = core::str::from_utf8(body).map_err(|_| Error::MalformedEnvelope)?;
-        let v = is_json_object_text(body)?;
-        let resource = Resource::from_value(v.get("resource").ok_or(Error::MissingField)?)?;
-        let plain = self.decrypt_resource(&resource)?;
+        let plain = self.open_verified(body)?;
         Ok(Notification {
             body: text.to_string(),
             resource: plain,
             serial,
         })
+    }
+
+    /// The second half of [`Merchant::open_notification`], for a body whose signature the host
+    /// verified after [`Verifier::precheck`]: parses it and decrypts its `resource`. Errors:
+    /// [`Error::MalformedEnvelope`], [`Error::MissingField`], [`Error::AeadOpen`].
+    pub fn open_verified(&self, body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        core::str::from_utf8(body).map_err(|_| Error::MalformedEnvelope)?;
+        let v = is_json_object_text(body)?;
+        let resource = Resource::from_value(v.get("resource").ok_or(Error::MissingField)?)?;
+        self.decrypt_resource(&resource)
     }
 
     /// The unsigned `wx.requestPayment` parameters. Errors: [`Error::InvalidArgument`] (an

@@ -653,3 +653,46 @@ fn headers_in_any_letter_case() {
     assert_eq!(h.timestamp.as_deref(), Some("1"));
     assert_eq!(h.to_pairs().len(), 4);
 }
+
+#[test]
+fn precheck_and_parts_for_a_host_that_makes_the_rsa_operation() {
+    let m = both();
+    let p = platform(PUB_ID);
+    let (h, body) = callback(&p, NOW);
+    let (serial, key, sig) = m.verifier().precheck(&h, body.len(), NOW).unwrap();
+    assert_eq!(serial, PUB_ID);
+    let msg = response_message(
+        h.timestamp.as_deref().unwrap(),
+        h.nonce.as_deref().unwrap(),
+        body.as_bytes(),
+    );
+    key.verify_pkcs1v15_sha256(&msg, &sig).unwrap();
+    assert_eq!(&*m.open_verified(body.as_bytes()).unwrap(), TX.as_bytes());
+    let mut x = h.clone();
+    x.signature = Some(B64.encode([0u8; 255]));
+    assert_eq!(
+        m.verifier().precheck(&x, body.len(), NOW).unwrap_err(),
+        Error::SignatureInvalid
+    );
+    x.signature = Some("WECHATPAY/SIGNTEST/AAAA".into());
+    assert_eq!(
+        m.verifier().precheck(&x, body.len(), NOW).unwrap_err(),
+        Error::SignatureInvalid
+    );
+    assert_eq!(
+        m.verifier()
+            .precheck(&h, MAX_BODY_LEN + 1, NOW)
+            .unwrap_err(),
+        Error::MalformedEnvelope
+    );
+    let (msg, before, after) = m
+        .authorization_parts("GET", "/v3/certificates", "", "1554208460", "N")
+        .unwrap();
+    let mk = RsaPrivateKey::from_pem(&merchant_key()).unwrap();
+    let full = format!("{before}{}{after}", sign(&mk, msg.as_bytes()).unwrap());
+    assert_eq!(
+        full,
+        m.authorization("GET", "/v3/certificates", "", "1554208460", "N")
+            .unwrap()
+    );
+}

@@ -244,4 +244,4 @@ function createApiSecurity(binding, call, rsaSigner) {
   return { ApiSecurity, ApiSecurityPlatform }
 }
 
-module.exports = { createApiSecurity }
+module.exports = { createApiSecurity, headerPairs, seconds, options, object, maxSkew }

@@ -4,10 +4,12 @@
 // (bench/api-security.mjs). The key is the PKCS#8 DER the core validated.
 const crypto = require('node:crypto')
 
-function nodeSigner() {
+// `scheme` 'pss' (ApiSecurity, the default) or 'pkcs1' (RSASSA-PKCS1-v1_5 SHA-256, WeChat Pay's
+// SHA256withRSA).
+function nodeSigner(scheme = 'pss') {
   const make = (pkcs8) => {
     const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' })
-    const opts = { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+    const opts = scheme === 'pkcs1' ? { key } : { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
     return async (text) => crypto.sign('sha256', Buffer.from(text, 'utf8'), opts).toString('base64')
   }
   make.host = 'node:crypto'

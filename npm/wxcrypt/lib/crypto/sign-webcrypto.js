@@ -15,13 +15,18 @@ function fromBase64(b64) {
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
 }
 
-/** `(pkcs8Base64) => (stringToSign) => Promise<base64>`, or undefined without crypto.subtle. */
-function webCryptoSigner() {
+/**
+ * `(pkcs8Base64) => (stringToSign) => Promise<base64>`, or undefined without crypto.subtle.
+ * `scheme` 'pss' (ApiSecurity, the default) or 'pkcs1' (RSASSA-PKCS1-v1_5 SHA-256, WeChat Pay).
+ */
+function webCryptoSigner(scheme = 'pss') {
   const subtle = globalThis.crypto?.subtle
   if (subtle === undefined || typeof subtle.importKey !== 'function') return undefined
   const make = (pkcs8) => {
-    const key = subtle.importKey('pkcs8', fromBase64(pkcs8), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign'])
-    return async (text) => toBase64(new Uint8Array(await subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, await key, encoder.encode(text))))
+    const name = scheme === 'pkcs1' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS'
+    const params = scheme === 'pkcs1' ? { name } : { name, saltLength: 32 }
+    const key = subtle.importKey('pkcs8', fromBase64(pkcs8), { name, hash: 'SHA-256' }, false, ['sign'])
+    return async (text) => toBase64(new Uint8Array(await subtle.sign(params, await key, encoder.encode(text))))
   }
   make.host = 'webcrypto'
   return make
