@@ -7,7 +7,7 @@ const WXBizDataCrypt = require('wxcrypt')
 const { createSimulator, createPaySimulator } = require('wxcrypt/simulator')
 const { createApp } = require('./koa/app.js')
 const { createDemoPage } = require('./koa/demo-page.js')
-const { loadWechatPay } = require('./koa/wechat-pay.js')
+const { WechatPayClient, payNotifyKoa } = require('wxcrypt/pay-client')
 
 const APP_ID = 'wx0123456789abcdef'
 const SECRET = crypto.randomBytes(16).toString('hex')
@@ -76,7 +76,6 @@ async function startPay(port) {
     appId: APP_ID,
     mode: PAY_KEY_MODE,
   })
-  const { WechatPayClient, payNotifyKoa } = loadWechatPay()
   const client = new WechatPayClient({
     mchId: MCH_ID,
     merchantSerialNo,

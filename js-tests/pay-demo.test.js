@@ -11,7 +11,7 @@ const { root } = require('./support/wxcrypt.js')
 
 const { createSimulator, createPaySimulator } = require(path.join(root, 'npm', 'wxcrypt', 'simulator.js'))
 const { createApp } = require(path.join(root, 'examples', 'koa', 'app.js'))
-const { loadWechatPay } = require(path.join(root, 'examples', 'koa', 'wechat-pay.js'))
+const { WechatPayClient, payNotifyKoa } = require(path.join(root, 'npm', 'wxcrypt', 'pay-client.js'))
 
 const APP_ID = 'wx0123456789abcdef'
 const SECRET = 'demo-secret-0123456789'
@@ -21,7 +21,6 @@ async function demo(t, mode) {
   const merchant = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
   const m = { mchId: '1900000109', merchantSerialNo: crypto.randomBytes(20).toString('hex').toUpperCase(), apiV3Key: crypto.randomBytes(16).toString('hex') }
   const paySim = await createPaySimulator({ ...m, merchantPublicKey: merchant.publicKey, appId: APP_ID, mode, timeScale: 0.001 })
-  const { WechatPayClient, payNotifyKoa } = loadWechatPay()
   const client = new WechatPayClient({ ...m, merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }), platformKeys: paySim.platformKeys, appId: APP_ID, baseUrl: paySim.url })
   const events = []
   const logger = { info: (e) => events.push(e), warn: (e) => events.push(e), error: (e) => events.push(e) }

@@ -13,7 +13,7 @@ const { root } = require('./support/wxcrypt.js')
 
 const { createPaySimulator } = require(path.join(root, 'npm', 'wxcrypt', 'simulator.js'))
 const { createMemoryStore } = require(path.join(root, 'npm', 'wxcrypt', 'client.js'))
-const { loadWechatPay } = require(path.join(root, 'examples', 'koa', 'wechat-pay.js'))
+const { WechatPayClient } = require(path.join(root, 'npm', 'wxcrypt', 'pay-client.js'))
 
 const APP_ID = 'wx0123456789abcdef'
 
@@ -22,7 +22,6 @@ async function setUp(t) {
   const m = { mchId: '1900000109', merchantSerialNo: crypto.randomBytes(20).toString('hex').toUpperCase(), apiV3Key: crypto.randomBytes(16).toString('hex') }
   const sim = await createPaySimulator({ ...m, merchantPublicKey: merchant.publicKey, mode: 'both', timeScale: 0.001 })
   t.after(() => sim.close())
-  const { WechatPayClient } = loadWechatPay()
   const client = new WechatPayClient({ ...m, merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }), platformKeys: sim.platformKeys, appId: APP_ID, baseUrl: sim.url })
   const paid = []
   return { sim, client, store: createMemoryStore(), paid, onPaid: async (tx) => paid.push(tx.out_trade_no) }

@@ -1,6 +1,6 @@
 'use strict'
-// The pay client (WechatPayClient over wxcrypt/pay's WechatPay, or the node:crypto reference until
-// that is built) against the WeChat Pay simulator in its three key modes: a JSAPI order, the
+// The pay client (WechatPayClient over wxcrypt/pay's WechatPay, per WXCRYPT_BACKEND; see
+// support/pay-under-test.js) against the WeChat Pay simulator in its three key modes: a JSAPI order, the
 // wx.requestPayment parameters checked by the simulated WeChat client, the callback through the
 // exactly-once Koa middleware, queries, refund, close, certificates.
 const test = require('node:test')
