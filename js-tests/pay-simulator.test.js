@@ -2,7 +2,7 @@
 // The WeChat Pay simulator (wxcrypt/simulator's createPaySimulator) in its three key modes:
 // orders, queries, close, refunds and /v3/certificates with every answer verified, the user paying
 // and the TRANSACTION.SUCCESS callback verified and decrypted (by node:crypto, and by wxcrypt/pay's
-// WechatPay where this tree has it), WeChat's retry schedule until a 2xx, bad Authorization refused.
+// WechatPay), WeChat's retry schedule until a 2xx, bad Authorization refused.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const path = require('node:path')

@@ -1,18 +1,16 @@
 'use strict'
 // A merchant on node:crypto for the pay simulator's tests: a merchant key and serial, the
 // Authorization header, a signed fetch, response/callback verification against platform keys and
-// resource decryption. The library's own WechatPay (wxcrypt/pay) is checked beside it when present.
+// resource decryption. The library's own WechatPay (wxcrypt/pay) is checked beside it.
 const crypto = require('node:crypto')
 const http = require('node:http')
 const path = require('node:path')
-const fs = require('node:fs')
 
 const root = path.join(__dirname, '..', '..')
 
-/** wxcrypt/pay's exports if this tree has it (the pay branch), else null. */
+/** wxcrypt/pay's exports (the backend WXCRYPT_BACKEND picks). */
 function loadPay() {
-  const file = path.join(root, 'npm', 'wxcrypt', 'pay.js')
-  return fs.existsSync(file) ? require(file) : null
+  return require(path.join(root, 'npm', 'wxcrypt', 'pay.js'))
 }
 
 function newMerchant(mchId = '1900000109') {

@@ -124,6 +124,13 @@ export interface PaySimulator {
   readonly encryptionSerial: string
   /** The user pays the order of a prepay_id (or out_trade_no): TRANSACTION.SUCCESS goes to its notify_url. */
   pay(prepayIdOrOutTradeNo: string, options?: { openid?: string }): PayDelivery
+  /**
+   * `wx.requestPayment(params)` as the WeChat client runs it: appId, package and paySign checked
+   * under the merchant key, then {@link PaySimulator.pay}. Throws `requestPayment:fail ...`.
+   */
+  requestPayment(params: { appId: string; timeStamp: string; nonceStr: string; package: string; signType: 'RSA'; paySign: string }): PayDelivery
+  /** Sends an already delivered notification once more (WeChat repeats callbacks): the HTTP status. */
+  resend(notificationId: string): Promise<number>
   /** The order as a query answers it. */
   order(outTradeNo: string): Record<string, unknown> | undefined
   /** Decrypts an RSAES-OAEP sensitive field encrypted to `serial`. */

@@ -65,11 +65,22 @@ function rsaKeyPair() {
   return crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
 }
 
+/** `n` random decimal digits. */
+function digits(n) {
+  let s = ''
+  while (s.length < n) s += String(crypto.randomInt(1e9)).padStart(9, '0')
+  return s.slice(0, n)
+}
+
 /** A `PUB_KEY_ID_` + 32 digits, as WeChat Pay names its public keys. */
 function publicKeyId() {
-  let digits = ''
-  while (digits.length < 32) digits += String(crypto.randomInt(1e9)).padStart(9, '0')
-  return 'PUB_KEY_ID_' + digits.slice(0, 32)
+  return 'PUB_KEY_ID_' + digits(32)
+}
+
+/** A public key from PEM (SPKI, a certificate, or a private key) or a KeyObject. */
+function loadPublicKey(key) {
+  if (key instanceof crypto.KeyObject && key.type === 'public') return key
+  return crypto.createPublicKey(key)
 }
 
 function pem(key, type) {
@@ -135,6 +146,8 @@ module.exports = {
   selfSignedCertificate,
   rsaKeyPair,
   publicKeyId,
+  digits,
+  loadPublicKey,
   pem,
   signRsa,
   verifyRsa,

@@ -27,17 +27,6 @@ const ERR = {
   noApi: () => [404, 'NOT_FOUND', '请求的资源不存在'],
 }
 
-function digits(n) {
-  let s = ''
-  while (s.length < n) s += String(crypto.randomInt(1e9)).padStart(9, '0')
-  return s.slice(0, n)
-}
-
-function loadPublicKey(key) {
-  if (key instanceof crypto.KeyObject) return key.type === 'public' ? key : crypto.createPublicKey(key)
-  return crypto.createPublicKey(key)
-}
-
 /**
  * Starts a WeChat Pay simulator on 127.0.0.1.
  *
@@ -59,7 +48,7 @@ async function createPaySimulator(options) {
   if (!MODES.includes(mode)) throw new TypeError(`mode must be one of ${MODES.join(', ')}`)
   if (!mchId || !merchantSerialNo || !options.merchantPublicKey) throw new TypeError('mchId, merchantSerialNo and merchantPublicKey are required')
   if (typeof apiV3Key !== 'string' || Buffer.byteLength(apiV3Key) !== 32) throw new TypeError('apiV3Key must be 32 bytes')
-  const merchantKey = loadPublicKey(options.merchantPublicKey)
+  const merchantKey = K.loadPublicKey(options.merchantPublicKey)
 
   const certKeys = K.rsaKeyPair()
   const platformCertificate = K.selfSignedCertificate({ ...certKeys, commonName: mchId, now: now() })
@@ -166,7 +155,7 @@ async function createPaySimulator(options) {
       const refunded = [...refunds.values()].filter((r) => r.order === o).reduce((n, r) => n + r.amount.refund, 0)
       if (b.amount.total !== o.amount.total) return ERR.param('amount.total与订单金额不一致')
       if (b.amount.refund <= 0 || refunded + b.amount.refund > o.amount.total) return [403, 'NOT_ENOUGH', '退款金额超过订单可退金额']
-      const r = { order: o, out_refund_no: b.out_refund_no, refund_id: '50' + digits(27), amount: { ...b.amount }, create_time: K.beijingTime(now()), status: 'PROCESSING', notify_url: b.notify_url, reason: b.reason }
+      const r = { order: o, out_refund_no: b.out_refund_no, refund_id: '50' + K.digits(27), amount: { ...b.amount }, create_time: K.beijingTime(now()), status: 'PROCESSING', notify_url: b.notify_url, reason: b.reason }
       refunds.set(r.out_refund_no, r)
       o.trade_state = 'REFUND'
       const first = refundView(r)
@@ -249,24 +238,27 @@ async function createPaySimulator(options) {
     const body = JSON.stringify(notice)
     const record = { id, key, eventType, notifyUrl, attempts: 0, statuses: [], acknowledged: false }
     deliveries.push(record)
+    // One POST of the notification, signed afresh; the HTTP status (0: unreachable or timed out).
+    record.send = async () => {
+      counters.callbackAttempts++
+      try {
+        const r = await fetch(notifyUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/4.0', ...signedHeaders(body) },
+          body,
+          signal: AbortSignal.timeout(5000),
+        })
+        await r.arrayBuffer().catch(() => {})
+        return r.status
+      } catch {
+        return 0
+      }
+    }
     record.done = new Promise((resolve) => {
       const attempt = async () => {
         if (closed) return resolve({ attempts: record.attempts, acknowledged: false })
         record.attempts++
-        counters.callbackAttempts++
-        let status = 0
-        try {
-          const r = await fetch(notifyUrl, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/4.0', ...signedHeaders(body) },
-            body,
-            signal: AbortSignal.timeout(5000),
-          })
-          status = r.status
-          await r.arrayBuffer().catch(() => {})
-        } catch {
-          status = 0 // unreachable or timed out: WeChat retries
-        }
+        const status = await record.send()
         record.statuses.push(status)
         if (status >= 200 && status < 300) {
           record.acknowledged = true
@@ -329,10 +321,37 @@ async function createPaySimulator(options) {
       if (openid && openid !== o.payer.openid) throw new Error('this order belongs to another payer')
       if (o.trade_state !== 'NOTPAY') throw new Error(`the order is ${o.trade_state}, not NOTPAY`)
       o.trade_state = 'SUCCESS'
-      o.transaction_id = '42000' + digits(23)
+      o.transaction_id = '42000' + K.digits(23)
       o.success_time = K.beijingTime(now())
       byTransaction.set(o.transaction_id, o)
       return deliver(o.notify_url, 'TRANSACTION.SUCCESS', '支付成功', 'transaction', transaction(o, mchId), o.out_trade_no)
+    },
+
+    /**
+     * `wx.requestPayment(params)` as the WeChat client runs it: appId, package and paySign checked
+     * (SHA256withRSA over `appId\ntimeStamp\nnonceStr\npackage\n` under the merchant key), then
+     * {@link pay}. Throws `requestPayment:fail ...` for a bad one.
+     */
+    requestPayment(params) {
+      const { appId: a, timeStamp, nonceStr, package: pkg, signType, paySign } = params || {}
+      const prepayId = typeof pkg === 'string' && pkg.startsWith('prepay_id=') ? pkg.slice(10) : ''
+      const o = byPrepay.get(prepayId)
+      const fail = (why) => Object.assign(new Error(`requestPayment:fail ${why}`), { errMsg: `requestPayment:fail ${why}` })
+      if (!o) throw fail('invalid package')
+      if (a !== o.appid) throw fail('appId does not match the order')
+      if (signType !== 'RSA' || typeof timeStamp !== 'string' || typeof nonceStr !== 'string' || typeof paySign !== 'string') throw fail('invalid params')
+      if (!K.verifyRsa(merchantKey, `${a}\n${timeStamp}\n${nonceStr}\n${pkg}\n`, paySign)) throw fail('invalid paySign')
+      return this.pay(prepayId)
+    },
+
+    /**
+     * Sends a notification already delivered once more, as WeChat sometimes does after a
+     * success: resolves to the HTTP status of that one extra attempt.
+     */
+    resend(notificationId) {
+      const d = deliveries.find((x) => x.id === notificationId)
+      if (!d) throw new Error('unknown notification id')
+      return d.send()
     },
 
     /** The order as a query answers it, or undefined. */
