@@ -1,7 +1,6 @@
 'use strict'
-// WeChat Pay APIv3 in node:crypto for the client and callback tests: a reference `WechatPay`
-// (the interface of wxcrypt/pay, written independently from WeChat Pay's docs) used when the
-// package has none yet, the merchant and platform keys (a platform certificate made by openssl,
+// WeChat Pay APIv3's server side in node:crypto (written from WeChat Pay's docs, independently of
+// wxcrypt/pay) for the client and callback tests: the merchant and platform keys (a platform certificate made by openssl,
 // and a PUB_KEY_ID_ public key), and a fake api.mch.weixin.qq.com as a fetch function: it checks
 // the Authorization, answers signed (by the certificate, the public key, or either at random),
 // and can tamper with an answer after signing it.
@@ -34,85 +33,12 @@ function keys() {
   }
 }
 
-function header(headers, name) {
-  if (typeof headers.get === 'function') return headers.get(name) ?? undefined
-  for (const k of Object.keys(headers)) if (k.toLowerCase() === name) return headers[k]
-  return undefined
-}
-
-const text = (body) => {
-  if (typeof body === 'string') return body
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8')
-  throw new TypeError('body must be a string or bytes')
-}
-
-function payError(code, message) {
-  const err = new Error(message)
-  err.code = code
-  return err
-}
-
-function gcmOpen(apiV3Key, { nonce, associated_data: aad = '', ciphertext }) {
-  const all = Buffer.from(ciphertext, 'base64')
-  const d = crypto.createDecipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce))
-  d.setAAD(Buffer.from(aad))
-  d.setAuthTag(all.subarray(all.length - 16))
-  try {
-    return Buffer.concat([d.update(all.subarray(0, all.length - 16)), d.final()]).toString('utf8')
-  } catch {
-    throw payError('DECRYPT', 'resource did not decrypt')
-  }
-}
-
 function gcmSeal(apiV3Key, plaintext, aad = 'transaction') {
   const nonce = crypto.randomBytes(6).toString('hex')
   const c = crypto.createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce))
   c.setAAD(Buffer.from(aad))
   const ct = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()])
   return { algorithm: 'AEAD_AES_256_GCM', nonce, associated_data: aad, ciphertext: ct.toString('base64') }
-}
-
-/** The reference WechatPay (node:crypto). */
-class ReferenceWechatPay {
-  #key
-  #v3
-  #platform = new Map()
-  constructor({ mchId, merchantSerialNo, merchantPrivateKey, apiV3Key, platformKeys = [], maxSkewSeconds = 300 }) {
-    this.mchId = mchId
-    this.serial = merchantSerialNo
-    this.#key = crypto.createPrivateKey(merchantPrivateKey)
-    this.#v3 = apiV3Key
-    this.maxSkewSeconds = maxSkewSeconds
-    for (const k of platformKeys) this.#platform.set(k.serial ?? k.id, crypto.createPublicKey(k.certificate ?? k.publicKey))
-  }
-  async authorization(method, pathWithQuery, body, { timestamp = Math.floor(Date.now() / 1000), nonce = crypto.randomBytes(16).toString('hex') } = {}) {
-    const sig = crypto.sign('sha256', Buffer.from(`${method}\n${pathWithQuery}\n${timestamp}\n${nonce}\n${body}\n`), this.#key).toString('base64')
-    return `WECHATPAY2-SHA256-RSA2048 mchid="${this.mchId}",nonce_str="${nonce}",signature="${sig}",timestamp="${timestamp}",serial_no="${this.serial}"`
-  }
-  async verify({ headers, body }, { now = Math.floor(Date.now() / 1000) } = {}) {
-    const t = text(body)
-    const [ts, nonce, sig, serial] = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial'].map((n) => header(headers, n))
-    if (!ts || !nonce || !sig || !serial) throw payError('MISSING_HEADER', 'missing header')
-    if (sig.startsWith('WECHATPAY/SIGNTEST/')) throw payError('SIGNTEST', 'probe')
-    const key = this.#platform.get(serial)
-    if (!key) throw payError('UNKNOWN_SERIAL', 'unknown serial')
-    if (Math.abs(now - Number(ts)) > this.maxSkewSeconds) throw payError('TIMESTAMP', 'stale')
-    if (!crypto.verify('sha256', Buffer.from(`${ts}\n${nonce}\n${t}\n`), key, Buffer.from(sig, 'base64'))) throw payError('SIGNATURE', 'bad signature')
-    return true
-  }
-  decryptResource(resource) {
-    return gcmOpen(this.#v3, resource)
-  }
-  async openNotification(req, opts) {
-    await this.verify(req, opts)
-    const n = JSON.parse(text(req.body))
-    return { ...n, resource: JSON.parse(this.decryptResource(n.resource)) }
-  }
-  async requestPaymentParams({ appId, prepayId, timeStamp, nonceStr }) {
-    const pkg = `prepay_id=${prepayId}`
-    const paySign = crypto.sign('sha256', Buffer.from(`${appId}\n${timeStamp}\n${nonceStr}\n${pkg}\n`), this.#key).toString('base64')
-    return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign }
-  }
 }
 
 /**
@@ -218,4 +144,4 @@ const clientOptions = (k, extra = {}) => ({
   ...extra,
 })
 
-module.exports = { keys, ReferenceWechatPay, createFakePay, clientOptions, gcmSeal, MCH_ID, API_V3_KEY, CERT_SERIAL, PUB_KEY_ID, MERCHANT_SERIAL }
+module.exports = { keys, createFakePay, clientOptions, gcmSeal, MCH_ID, API_V3_KEY, CERT_SERIAL, PUB_KEY_ID, MERCHANT_SERIAL }

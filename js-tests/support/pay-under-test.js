@@ -1,19 +1,13 @@
 'use strict'
-// The WechatPay the pay-client tests use: the package's (wxcrypt/pay, native or wasm per
-// WXCRYPT_BACKEND) once it exists, else the node:crypto reference of ./pay-fake.js.
+// The WechatPay the pay-client tests use: the package's wxcrypt/pay (native or wasm per
+// WXCRYPT_BACKEND), and the WechatPayClient bound to it (wxcrypt/pay-client).
 const path = require('node:path')
-const { root } = require('./wxcrypt.js')
-const { ReferenceWechatPay } = require('./pay-fake.js')
-const { payClientWith } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'pay', 'client.js'))
+const { root, wxcrypt } = require('./wxcrypt.js')
 
-let WechatPay = ReferenceWechatPay
-let source = 'reference (node:crypto)'
-try {
-  WechatPay = require(path.join(root, 'npm', 'wxcrypt', 'pay.js')).WechatPay || ReferenceWechatPay
-  if (WechatPay !== ReferenceWechatPay) source = 'wxcrypt/pay'
-} catch {
-  // not built yet
+const pay = require(path.join(root, 'npm', 'wxcrypt', 'pay.js'))
+if (process.env.WXCRYPT_BACKEND && pay.backend !== undefined && pay.backend !== wxcrypt.backend) {
+  throw new Error(`wxcrypt/pay loaded the ${pay.backend} backend, the package ${wxcrypt.backend}`)
 }
-const WechatPayClient = payClientWith(WechatPay)
+const { WechatPayClient } = require(path.join(root, 'npm', 'wxcrypt', 'pay-client.js'))
 
-module.exports = { WechatPay, WechatPayClient, source }
+module.exports = { WechatPay: pay.WechatPay, WechatPayClient, source: `wxcrypt/pay, ${wxcrypt.backend}` }
