@@ -239,6 +239,8 @@ describe('adapters end to end', () => {
     assert.deepEqual(await d(n), { status: 204, text: '' })
     assert.deepEqual(await d(n), { status: 204, text: '' })
     assert.equal((await d(flip(n, 30))).status, 401)
+    const big = await origFetch(`${s.url}/pay/notify`, { method: 'POST', headers: { 'content-length': String(1 << 20) }, body: 'x'.repeat(1 << 20) })
+    assert.equal(big.status, 413)
     assert.deepEqual(seen, ['HONO1'])
   })
 })
