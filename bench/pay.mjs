@@ -4,9 +4,9 @@
 // buffer) and against wechatpay-node-v3 2.2.1's own verifySign + decipher_gcm (root devDependency,
 // installed for this bench only; note it never checks the GCM tag, so it does less work);
 // authorization and requestPaymentParams against node:crypto with a cached KeyObject. wxcrypt runs
-// as wxcrypt/pay wires it on Node (both RSA operations by node:crypto with the keys the core
+// as wxcrypt/pay wires it on Node (both RSA operations by WebCrypto with the keys the core
 // validated; headers, window, serial, SIGNTEST and GCM in the core), on both backends, and, for
-// the record, with the RSA operations in the core and in WebCrypto. Prints µs per call, ratios (baseline time /
+// the record, with the RSA operations in the core and in node:crypto (synchronous, KeyObject). Prints µs per call, ratios (baseline time /
 // wxcrypt time: >= 1 means as fast or faster) and MET/MISS.
 //
 // Environment: BENCH_TIME=ms per candidate and round (default 300), BENCH_ROUNDS (default 5).
@@ -51,24 +51,6 @@ const headers = {
 }
 const request = { headers, body }
 
-async function time(fn) {
-  for (let i = 0; i < 20; i++) await fn()
-  let best = Infinity
-  for (let r = 0; r < ROUNDS; r++) {
-    let n = 0
-    const t0 = process.hrtime.bigint()
-    const end = t0 + BigInt(TIME) * 1_000_000n
-    let t = t0
-    while (t < end) {
-      await fn()
-      n++
-      t = process.hrtime.bigint()
-    }
-    best = Math.min(best, Number(t - t0) / 1000 / n)
-  }
-  return best
-}
-
 // ---- wxcrypt, as wxcrypt/pay wires it on Node ----
 const config = { mchId: MCHID, merchantSerialNo: MSERIAL, merchantPrivateKey: MERCHANT_KEY, apiV3Key: APIV3, platformKeys: [{ serial: SERIAL, certificate: v.keys.platform_certificate }], maxSkewSeconds: 2 ** 31 }
 const ours = {}
@@ -81,10 +63,10 @@ try {
 }
 bindings.wasm = loadWasm()
 for (const [b, binding] of Object.entries(bindings)) {
-  ours[b] = new (createPay(binding, nodeSigner('pkcs1'), nodeVerifier()).WechatPay)(config)
+  ours[b] = new (createPay(binding, webCryptoSigner('pkcs1'), webCryptoVerifier()).WechatPay)(config)
   // The other placements of the RSA operations, for the record.
   placements[`${b}, RSA in Rust`] = new (createPay(binding).WechatPay)(config)
-  placements[`${b}, RSA by WebCrypto`] = new (createPay(binding, webCryptoSigner('pkcs1'), webCryptoVerifier()).WechatPay)(config)
+  placements[`${b}, RSA by node:crypto`] = new (createPay(binding, nodeSigner('pkcs1'), nodeVerifier()).WechatPay)(config)
 }
 
 // ---- node:crypto, straightforward, keys cached ----
@@ -151,47 +133,82 @@ for (const p of [...Object.values(ours), ...Object.values(placements)]) {
   assert.deepEqual(await p.requestPaymentParams({ appId: 'wx1', prepayId: 'wx2014', timeStamp: String(NOW), nonceStr: 'N' }), nodePayParams('wx1', 'wx2014', String(NOW), 'N'))
 }
 
-console.log(`pay bench: ${ROUNDS} rounds x ${TIME} ms per candidate, best round; Node ${process.version}, OpenSSL ${process.versions.openssl}; wechatpay-node-v3 ${WxPay ? require('wechatpay-node-v3/package.json').version : '-'}`)
+console.log(`pay bench: ${ROUNDS} rounds x ${TIME} ms per candidate, candidates interleaved round by round (the machine is shared), best round; Node ${process.version}, OpenSSL ${process.versions.openssl}; wechatpay-node-v3 ${WxPay ? require('wechatpay-node-v3/package.json').version : '-'}`)
+
+/** One round of `fn` for TIME ms: µs per call. */
+async function round(fn) {
+  let n = 0
+  const t0 = process.hrtime.bigint()
+  const end = t0 + BigInt(TIME) * 1_000_000n
+  let t = t0
+  while (t < end) {
+    await fn()
+    n++
+    t = process.hrtime.bigint()
+  }
+  return Number(t - t0) / 1000 / n
+}
+
+/** Times every candidate of a group, interleaved: [name, best µs] in order. */
+async function group(cands) {
+  for (const [, fn] of cands) for (let i = 0; i < 20; i++) await fn()
+  const best = cands.map(() => Infinity)
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < cands.length; i++) best[i] = Math.min(best[i], await round(cands[i][1]))
+  }
+  return new Map(cands.map(([name], i) => [name, best[i]]))
+}
+
 const rows = []
 const targets = []
-const row = async (group, name, fn) => {
-  const us = await time(fn)
-  rows.push({ group, name, us })
-  return us
-}
 const target = (what, base, mine, min) => {
   const ratio = base / mine
   targets.push(`${ratio >= min ? 'MET ' : 'MISS'} ${what}: ${ratio.toFixed(2)}x (target >= ${min.toFixed(2)}x)`)
 }
+const show = (g, m) => {
+  for (const [name, us] of m) rows.push({ group: g, name, us })
+}
 
 const G1 = 'openNotification (verify + decrypt a transaction callback)'
-const nodeUs = await row(G1, 'node:crypto, keys cached', () => nodeOpen(request, NOW))
-const theirUs = theirs ? await row(G1, 'wechatpay-node-v3 verifySign + decipher_gcm', () => theirOpen(request)) : undefined
-for (const [b, p] of Object.entries(ours)) {
-  const us = await row(G1, `wxcrypt/pay (${b}, verifier ${p.verifier})`, () => p.openNotification(request, { now: NOW }))
-  target(`openNotification ${b} vs node:crypto (keys cached)`, nodeUs, us, 1.0)
-  if (theirUs !== undefined) target(`openNotification ${b} vs wechatpay-node-v3`, theirUs, us, 1.5)
+{
+  const cands = [['node:crypto, keys cached', () => nodeOpen(request, NOW)]]
+  if (theirs) cands.push(['wechatpay-node-v3 verifySign + decipher_gcm', () => theirOpen(request)])
+  for (const [b, p] of Object.entries(ours)) cands.push([`wxcrypt/pay (${b}, verifier ${p.verifier})`, () => p.openNotification(request, { now: NOW })])
+  for (const [name, p] of Object.entries(placements)) cands.push([`wxcrypt/pay (${name})`, () => p.openNotification(request, { now: NOW })])
+  const m = await group(cands)
+  show(G1, m)
+  for (const [b, p] of Object.entries(ours)) {
+    const us = m.get(`wxcrypt/pay (${b}, verifier ${p.verifier})`)
+    target(`openNotification ${b} vs node:crypto (keys cached)`, m.get('node:crypto, keys cached'), us, 1.0)
+    if (theirs) target(`openNotification ${b} vs wechatpay-node-v3`, m.get('wechatpay-node-v3 verifySign + decipher_gcm'), us, 1.5)
+  }
 }
-for (const [name, p] of Object.entries(placements)) await row(G1, `wxcrypt/pay (${name})`, () => p.openNotification(request, { now: NOW }))
 const G2 = 'authorization (POST /v3/pay/transactions/jsapi)'
-const nodeAuth = await row(G2, 'node:crypto, KeyObject cached', () => nodeAuthorization('POST', URL_, orderBody, NOW, 'N0NCE'))
-for (const [b, p] of Object.entries(ours)) {
-  const us = await row(G2, `wxcrypt/pay (${b}, signer ${p.signer})`, () => p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N0NCE' }))
-  target(`authorization ${b} vs node:crypto (KeyObject cached)`, nodeAuth, us, 1.0)
+{
+  const cands = [['node:crypto, KeyObject cached', () => nodeAuthorization('POST', URL_, orderBody, NOW, 'N0NCE')]]
+  for (const [b, p] of Object.entries(ours)) cands.push([`wxcrypt/pay (${b}, signer ${p.signer})`, () => p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N0NCE' })])
+  for (const [name, p] of Object.entries(placements)) {
+    if (!name.includes('in Rust') || process.env.BENCH_RUST_RSA) cands.push([`wxcrypt/pay (${name})`, () => p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N0NCE' })])
+  }
+  const m = await group(cands)
+  show(G2, m)
+  for (const [b, p] of Object.entries(ours)) target(`authorization ${b} vs node:crypto (KeyObject cached)`, m.get('node:crypto, KeyObject cached'), m.get(`wxcrypt/pay (${b}, signer ${p.signer})`), 1.0)
 }
-for (const [name, p] of Object.entries(placements)) await row(G2, `wxcrypt/pay (${name})`, () => p.authorization('POST', URL_, orderBody, { timestamp: NOW, nonce: 'N0NCE' }))
 const G3 = 'requestPaymentParams (paySign)'
-const nodePs = await row(G3, 'node:crypto, KeyObject cached', () => nodePayParams('wxd678efh567hg6787', 'wx201410272009395522657a690389285100', '1414561699', '5K8264ILTKCH16CQ2502SI8ZNMTM67VS'))
-for (const [b, p] of Object.entries(ours)) {
-  const us = await row(G3, `wxcrypt/pay (${b}, signer ${p.signer})`, () => p.requestPaymentParams({ appId: 'wxd678efh567hg6787', prepayId: 'wx201410272009395522657a690389285100', timeStamp: '1414561699', nonceStr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS' }))
-  target(`requestPaymentParams ${b} vs node:crypto (KeyObject cached)`, nodePs, us, 1.0)
+{
+  const args = ['wxd678efh567hg6787', 'wx201410272009395522657a690389285100', '1414561699', '5K8264ILTKCH16CQ2502SI8ZNMTM67VS']
+  const cands = [['node:crypto, KeyObject cached', () => nodePayParams(...args)]]
+  for (const [b, p] of Object.entries(ours)) cands.push([`wxcrypt/pay (${b}, signer ${p.signer})`, () => p.requestPaymentParams({ appId: args[0], prepayId: args[1], timeStamp: args[2], nonceStr: args[3] })])
+  const m = await group(cands)
+  show(G3, m)
+  for (const [b, p] of Object.entries(ours)) target(`requestPaymentParams ${b} vs node:crypto (KeyObject cached)`, m.get('node:crypto, KeyObject cached'), m.get(`wxcrypt/pay (${b}, signer ${p.signer})`), 1.0)
 }
 
-let group
+let current
 for (const r of rows) {
-  if (r.group !== group) {
-    group = r.group
-    console.log(`\n${group}`)
+  if (r.group !== current) {
+    current = r.group
+    console.log(`\n${current}`)
   }
   console.log(`  ${r.name.padEnd(50)} ${r.us.toFixed(1).padStart(9)} µs`)
 }

@@ -75,7 +75,7 @@ test('the published platform certificate and public key load; the serial is the 
   assert.equal(p.addPlatformKey({ certificate: CERT }), CERT_SERIAL)
   assert.equal(p.addPlatformKey({ id: PUB_ID, publicKey: PUBKEY }), PUB_ID)
   assert.deepEqual(p.platformKeyIds, [CERT_SERIAL, PUB_ID])
-  assert.equal(p.signer, 'node:crypto')
+  assert.equal(p.signer, 'webcrypto')
 })
 
 test('authorization: node:crypto verifies it and makes the same signature (PKCS#1 v1.5 is deterministic)', async () => {
@@ -247,11 +247,18 @@ test('with every RSA operation in the core (no host crypto): the same answers an
   const core = new CorePay(config())
   const host = new WechatPay(config())
   assert.deepEqual([core.signer, core.verifier], ['rust', 'rust'])
-  assert.deepEqual([host.signer, host.verifier], ['node:crypto', 'node:crypto'])
+  assert.deepEqual([host.signer, host.verifier], ['webcrypto', 'webcrypto'])
+  // The node:crypto placement (where WebCrypto is missing) gives the same answers.
+  const { nodeSigner, nodeVerifier } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'sign-node.js'))
+  const viaNode = new (createPay(loadBinding().binding, nodeSigner('pkcs1'), nodeVerifier()).WechatPay)(config())
+  assert.deepEqual([viaNode.signer, viaNode.verifier], ['node:crypto', 'node:crypto'])
+  assert.deepEqual(await viaNode.openNotification(nodeCallback(PUB_ID), { now: NOW }), await core.openNotification(nodeCallback(PUB_ID), { now: NOW }))
   const cb = nodeCallback(CERT_SERIAL)
   assert.deepEqual(await core.openNotification(cb, { now: NOW }), await host.openNotification(cb, { now: NOW }))
   const auth = (p) => p.authorization('POST', '/v3/x', '{}', { timestamp: NOW, nonce: 'N' })
   assert.equal(await auth(core), await auth(host))
+  assert.equal(await auth(viaNode), await auth(host))
+  await rejects(viaNode.verify({ headers: { ...nodeCallback(PUB_ID).headers, 'Wechatpay-Nonce': 'x' }, body: nodeCallback(PUB_ID).body }, { now: NOW }), 'SignatureInvalid')
   const params = { appId: 'wx1', prepayId: 'p', timeStamp: '1', nonceStr: 'n' }
   assert.deepEqual(await core.requestPaymentParams(params), await host.requestPaymentParams(params))
   const bad = { headers: { ...cb.headers, 'Wechatpay-Signature': Buffer.alloc(256, 1).toString('base64') }, body: cb.body }
