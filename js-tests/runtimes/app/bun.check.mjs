@@ -28,7 +28,7 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
 }
 
 for (const [flavour, pay] of [['import', payEsm], ['require', require('wxcrypt/pay')]]) {
-  for (const { name, error } of await runPay(pay, vectors, 'webcrypto')) {
+  for (const { name, error } of await runPay(pay, vectors, 'node:crypto')) {
     test(`bun ${Bun.version} ${flavour}: ${name}`, () => {
       expect(error).toBeNull()
     })

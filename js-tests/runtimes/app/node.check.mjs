@@ -43,7 +43,7 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
 }
 
 for (const [flavour, pay] of [['import', payEsm], ['require', cjsRequire('wxcrypt/pay')]]) {
-  for (const { name, error } of await runPay(pay, vectors, 'webcrypto')) {
+  for (const { name, error } of await runPay(pay, vectors, 'node:crypto')) {
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
   test(`node ${process.versions.node} ${flavour}: wxcrypt/pay backend`, () => assert.equal(pay.backend, expected))
