@@ -4,7 +4,7 @@
 // GET /demo/curl prints a fresh set (wx.login codes are single use).
 const crypto = require('node:crypto')
 const WXBizDataCrypt = require('wxcrypt')
-const { createSimulator, createPaySimulator } = require('wxcrypt/simulator')
+const { createSimulator, createPaySimulator, generateApiSecurityKeys } = require('wxcrypt/simulator')
 const { createApp } = require('./koa/app.js')
 const { createDemoPage } = require('./koa/demo-page.js')
 const { WechatPayClient, payNotifyKoa } = require('wxcrypt/pay-client')
@@ -90,12 +90,18 @@ async function startPay(port) {
 
 async function main() {
   const port = Number(process.env.PORT || 3000)
-  const sim = await createSimulator({ appId: APP_ID, secret: SECRET })
+  // The simulator plays WeChat in server-API security mode (服务端 API 签名加密) with a local key
+  // set: the demo's WeChatClient seals its calls to the APIs that support it and opens the answers.
+  // #region apisec-simulator
+  const keys = generateApiSecurityKeys({ appId: APP_ID })
+  const sim = await createSimulator({ appId: APP_ID, secret: SECRET, apiSecurity: keys.platform })
+  // #endregion apisec-simulator
   const { paySim, pay } = await startPay(port)
-  // The browser page at `/` (examples/koa/page): the mini program side; it shows the server's log lines.
+  // The browser page at `/` (examples/koa/page): the mini program side; it shows the server's log
+  // lines and, with its switch on, the sealed calls to WeChat beside the plain ones.
   const page = createDemoPage({ sim, paySim, appId: APP_ID, push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY }, user: DEMO_USER })
   const app = createApp({
-    wechat: { appId: APP_ID, secret: SECRET, baseUrl: sim.url },
+    wechat: { appId: APP_ID, secret: SECRET, baseUrl: sim.url, apiSecurity: { ...keys.app, onExchange: page.onWeChatExchange } },
     push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY },
     pay,
     logger: page.logger,

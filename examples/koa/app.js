@@ -53,7 +53,7 @@ function nonEmpty(body, name) {
 
 /**
  * @param {object} options
- * @param {{ appId: string, secret: string, baseUrl?: string }} options.wechat
+ * @param {{ appId: string, secret: string, baseUrl?: string, apiSecurity?: object }} options.wechat
  * @param {{ token: string, encodingAESKey?: string }} [options.push] enables /wechat/push
  * @param {{ info: Function, warn: Function, error: Function }} [options.logger] structured entries
  * @param {object} [options.store] sessions and the access token (wxcrypt/client's store shape);
@@ -70,6 +70,8 @@ function createApp({ wechat, push, pay, logger = defaultLogger(), store = create
     baseUrl: wechat.baseUrl,
     store,
     log: (entry) => (entry.level === 'warn' ? logger.warn(entry) : logger.info(entry)),
+    // Server-API security mode (服务端 API 签名加密) when configured: see the README.
+    apiSecurity: wechat.apiSecurity,
   })
 
   /**

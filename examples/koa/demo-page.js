@@ -5,7 +5,9 @@
 // iv, rawData + signature, phone-number codes, a message push as WeChat's server sends it, and
 // wx.requestPayment, which makes the WeChat Pay simulator call the server's /pay/notify),
 // and /demo/log shows the server's log lines, so each step on the page shows the cause diagnose()
-// logged for a failure that the client only sees as an opaque "decrypt failed".
+// logged for a failure that the client only sees as an opaque "decrypt failed". /demo/wechat shows
+// the server's calls to WeChat in server-API security mode: each one plain and sealed
+// (`onWeChatExchange` is the demo WeChatClient's apiSecurity.onExchange).
 //
 //   const page = createDemoPage({ sim, appId, push: { token, encodingAESKey }, user })
 //   const app = createApp({ ..., logger: page.logger })  // log lines go to stdout and to the page
@@ -163,13 +165,28 @@ function createDemoPage({ sim, paySim, appId, push, user, phoneNumber = '1380013
     })
   }
 
+  // The server's calls to WeChat (security mode) after `after`: the plain parameters and answer
+  // beside what went over the wire (the Wechatmp-* headers and the sealed body).
+  const wechat = []
+  let wechatSeq = 0
+  function onWeChatExchange({ api, direction, plain, headers, body }) {
+    wechatSeq += 1
+    const wire = Object.fromEntries(Object.entries(headers).filter(([k]) => /^wechatmp-/i.test(k)))
+    wechat.push({ seq: wechatSeq, api, direction, plain, headers: wire, body })
+    if (wechat.length > LOG_KEEP) wechat.shift()
+  }
+  router.get('/demo/wechat', (ctx) => {
+    const after = Number(ctx.query.after) || 0
+    ctx.body = { last: wechatSeq, entries: wechat.filter((e) => e.seq > after) }
+  })
+
   // The server's log lines after `after` (what the page shows under each request).
   router.get('/demo/log', (ctx) => {
     const after = Number(ctx.query.after) || 0
     ctx.body = { last: tap.last(), entries: tap.after(after) }
   })
 
-  return { logger: tap.logger, middleware: router.routes(), routes: router }
+  return { logger: tap.logger, middleware: router.routes(), routes: router, onWeChatExchange }
 }
 
 module.exports = { createDemoPage, createLogTap }

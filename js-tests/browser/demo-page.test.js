@@ -86,7 +86,19 @@ function newestStep(page) {
   }))
 }
 
-test('the demo page plays the mini program: login, phone (both flows), user info, re-login, a cut, a push, order -> pay -> callback -> paid', { timeout: 180_000 }, async (t) => {
+/** The sealed calls to WeChat the newest step card shows (the API security switch). */
+function sealedCalls(page) {
+  return page.$eval('#timeline .step', (card) =>
+    [...card.querySelectorAll('.sealed')].map((box) => ({
+      api: box.dataset.api,
+      direction: box.dataset.direction,
+      plain: box.querySelector('.plain pre').textContent,
+      wire: box.querySelector('.wire pre').textContent,
+    })),
+  )
+}
+
+test('the demo page plays the mini program: login, phone (both flows), user info, re-login, a cut, a push, order -> pay -> callback -> paid, the sealed calls', { timeout: 180_000 }, async (t) => {
   assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: scripts/browser-test.sh installs Debian's chromium`)
   const demo = await startDemo()
   t.after(() => demo.child.kill('SIGTERM'))
@@ -158,6 +170,7 @@ test('the demo page plays the mini program: login, phone (both flows), user info
   assert.equal(phoneCode.status, 'ok', phoneCode.summary)
   assert.match(phoneCode.summary, /Phone number 13900139000/)
   assert.match(phoneCode.exchanges[1].request, /"code": "[A-Za-z0-9_-]{32}"/)
+  assert.equal(await sealedCalls(page).then((s) => s.length), 0) // the switch is off
 
   // getUserInfo: rawData's signature, then the decrypted user.
   const user = await press('btn-user')
@@ -237,6 +250,27 @@ test('the demo page plays the mini program: login, phone (both flows), user info
   assert.match(repeat.exchanges[1].log, /"event":"pay_notify","outcome":"duplicate"/)
   assert.doesNotMatch(repeat.exchanges[1].log, /order_paid/)
   assert.match(repeat.summary, /without running the handler again/)
+
+  // The switch: the server's call to WeChat (getuserphonenumber, API security mode) plain beside
+  // what went over the wire, the request and the answer.
+  await page.click('#toggle-sealed')
+  const sealedStep = await press('btn-phone-code')
+  assert.equal(sealedStep.status, 'ok', sealedStep.summary)
+  const calls = await sealedCalls(page)
+  assert.deepEqual(calls.map((c) => [c.api, c.direction]), [
+    ['/wxa/business/getuserphonenumber', 'request'],
+    ['/wxa/business/getuserphonenumber', 'response'],
+  ])
+  const [sealedReq, sealedAns] = calls
+  assert.match(sealedReq.plain, /"code": "[A-Za-z0-9_-]{32}"/)
+  assert.match(sealedReq.wire, /^Wechatmp-Appid: wx0123456789abcdef$/im)
+  assert.match(sealedReq.wire, /^Wechatmp-TimeStamp: \d+$/im)
+  assert.match(sealedReq.wire, /Wechatmp-Signature: /i)
+  assert.match(sealedReq.wire, /\{"iv":"[A-Za-z0-9+/]{16}","data":"[A-Za-z0-9+/=]+","authtag":"[A-Za-z0-9+/]{22}=="\}$/)
+  assert.doesNotMatch(sealedReq.wire, /"code"/)
+  assert.match(sealedAns.plain, /"purePhoneNumber": "13900139000"/)
+  assert.match(sealedAns.wire, /Wechatmp-Serial: [0-9a-f]{32}/i)
+  assert.doesNotMatch(sealedAns.wire, /13900139000/)
 
   // Everything came from the demo server (the page works offline), without a script error.
   // (The browser reports each HTTP error as a console error: the two expected 400s.)

@@ -37,12 +37,33 @@ export interface WeChatClientOptions {
   lockPollMs?: number
   /** Store outages and recoveries (`token_store_unavailable`, `token_store_recovered`); default: warnings to `console.warn`. */
   log?: (entry: ClientLogEntry) => void
+  /**
+   * Server-API security mode (服务端 API 签名加密): the ApiSecurity options (keys and their 编号 from
+   * the MP admin, 开发管理 -> 开发设置 -> API安全). Calls to the APIs that support it
+   * (getuserphonenumber, getuserencryptkey, checkencryptedmsg) are sealed and their answers opened;
+   * an answer that does not verify is a WeChatApiError with code 'EAPISECURITY'.
+   */
+  apiSecurity?: ApiSecurityClientOptions
+}
+
+/** `WeChatClient`'s `apiSecurity`: the ApiSecurity options, and a hook that sees each sealed exchange (demos). */
+export interface ApiSecurityClientOptions {
+  appId: string
+  algorithm: 'AES256_GCM+RSAwithSHA256' | 'SM4_GCM+SM2withSM3'
+  symmetricKey: string
+  symmetricKeySn: string
+  privateKey: string
+  privateKeySn: string
+  platformCertificates: Array<{ sn: string; certificate: string }>
+  maxSkewSeconds?: number
+  /** Each sealed request and opened answer: the plain object beside the headers and body on the wire. */
+  onExchange?: (entry: { api: string; direction: 'request' | 'response'; plain: object; headers: Record<string, string>; body: string }) => void
 }
 
 /** What WeChatClient tells its `log` hook. Never a secret. */
 export interface ClientLogEntry {
   level: 'info' | 'warn'
-  event: 'token_store_unavailable' | 'token_store_recovered'
+  event: 'token_store_unavailable' | 'token_store_recovered' | 'api-security-deprecated-certificate'
   message: string
   /** The store error's code, e.g. 'ESTORE_TIMEOUT'. */
   error?: string

@@ -12,6 +12,34 @@ export interface SimulatorOptions {
   expiresIn?: number
   /** Clock in milliseconds, default `Date.now`; tests move it to expire codes and tokens. */
   now?: () => number
+  /** Plays WeChat in server-API security mode: the platform side of a key set (`generateApiSecurityKeys(...).platform`). */
+  apiSecurity?: ApiSecurityKeySet['platform']
+}
+
+/** A local key set (AES256_GCM + RSAwithSHA256) for the simulator; never for WeChat. */
+export interface ApiSecurityKeySet {
+  /** WeChatClient's `apiSecurity` (ApiSecurity options). */
+  app: {
+    appId: string
+    algorithm: 'AES256_GCM+RSAwithSHA256'
+    symmetricKey: string
+    symmetricKeySn: string
+    privateKey: string
+    privateKeySn: string
+    platformCertificates: Array<{ sn: string; certificate: string }>
+  }
+  /** createSimulator's `apiSecurity` (ApiSecurityPlatform options). */
+  platform: {
+    appId: string
+    algorithm: 'AES256_GCM+RSAwithSHA256'
+    symmetricKey: string
+    symmetricKeySn: string
+    appPublicKey: string
+    appKeySn: string
+    platformPrivateKey: string
+    platformSn: string
+    maxSkewSeconds?: number
+  }
 }
 
 /** What the mini program gets from getUserInfo & co. */
@@ -36,6 +64,9 @@ export interface SimulatorStats {
   encryptKeyRequests: number
   /** Answers with a non-zero errcode. */
   errors: number
+  /** With `apiSecurity`: requests to the secure APIs, and those rejected with 40230-40240. */
+  secureRequests?: number
+  secureRejected?: number
 }
 
 export interface Simulator {
@@ -56,6 +87,12 @@ export interface Simulator {
   /** Invalidates every access token issued so far (the next call gets 40001). */
   revokeTokens(): void
   stats(): SimulatorStats
+  /** With `apiSecurity`: certificate rotation (both signatures, then only the new one); else null. */
+  readonly apiSecurity: null | {
+    /** A new platform key signs; the current one keeps signing as deprecated. Returns the new certificate. */
+    rotateCertificate(): { sn: string; certificate: string }
+    finishRotation(): void
+  }
   close(): Promise<void>
 }
 
@@ -63,6 +100,8 @@ export interface Simulator {
 export function createSimulator(options: SimulatorOptions): Promise<Simulator>
 export default createSimulator
 /** Parses a phone number the way the simulator fills `phone_info`. */
+/** A local key set for the simulator (`app` for WeChatClient, `platform` for createSimulator). */
+export function generateApiSecurityKeys(options: { appId: string; algorithm?: 'AES256_GCM+RSAwithSHA256' }): ApiSecurityKeySet
 export function phoneInfo(phoneNumber: string): { phoneNumber: string; purePhoneNumber: string; countryCode: number }
 
 /** Options of {@link createPaySimulator}. */

@@ -39,11 +39,18 @@ impl AeadAlgorithm {
     }
 }
 
-/// A GCM key. Wiped on drop; `Debug` prints only the algorithm.
+/// A GCM key: the cipher (key schedule and GHASH key) built once, when the key is made, not
+/// per message. Wiped on drop (the ciphers' `zeroize`); `Debug` prints only the algorithm.
 #[derive(Clone)]
 pub struct AeadKey {
     alg: AeadAlgorithm,
-    key: Zeroizing<Vec<u8>>,
+    cipher: Cipher,
+}
+
+#[derive(Clone)]
+enum Cipher {
+    Aes(Box<Aes256Gcm>),
+    Sm4(Box<Sm4Gcm>),
 }
 
 impl core::fmt::Debug for AeadKey {
@@ -61,10 +68,15 @@ impl AeadKey {
         if key.len() != alg.key_len() {
             return Err(Error::KeySize);
         }
-        Ok(AeadKey {
-            alg,
-            key: Zeroizing::new(key.to_vec()),
-        })
+        let cipher = match alg {
+            AeadAlgorithm::Aes256Gcm => Cipher::Aes(Box::new(
+                Aes256Gcm::new_from_slice(key).map_err(|_| Error::KeySize)?,
+            )),
+            AeadAlgorithm::Sm4Gcm => Cipher::Sm4(Box::new(
+                Sm4Gcm::new_from_slice(key).map_err(|_| Error::KeySize)?,
+            )),
+        };
+        Ok(AeadKey { alg, cipher })
     }
 
     /// A key from its standard base64 text (how the MP admin hands out the API symmetric key).
@@ -99,13 +111,11 @@ impl AeadKey {
         buf: &mut [u8],
     ) -> Result<[u8; TAG_LEN]> {
         let nonce = Nonce::from(*nonce);
-        let tag: Tag = match self.alg {
-            AeadAlgorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&self.key)
-                .map_err(|_| Error::KeySize)?
+        let tag: Tag = match &self.cipher {
+            Cipher::Aes(c) => c
                 .encrypt_inout_detached(&nonce, aad, buf.into())
                 .map_err(|_| Error::CryptoFailure)?,
-            AeadAlgorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&self.key)
-                .map_err(|_| Error::KeySize)?
+            Cipher::Sm4(c) => c
                 .encrypt_inout_detached(&nonce, aad, buf.into())
                 .map_err(|_| Error::CryptoFailure)?,
         };
@@ -166,13 +176,11 @@ impl AeadKey {
         let nonce = Nonce::from(nonce);
         let tag = Tag::from(tag);
         let mut buf = Zeroizing::new(ciphertext.to_vec());
-        let ok = match self.alg {
-            AeadAlgorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&self.key)
-                .map_err(|_| Error::KeySize)?
+        let ok = match &self.cipher {
+            Cipher::Aes(c) => c
                 .decrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into(), &tag)
                 .is_ok(),
-            AeadAlgorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&self.key)
-                .map_err(|_| Error::KeySize)?
+            Cipher::Sm4(c) => c
                 .decrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into(), &tag)
                 .is_ok(),
         };

@@ -513,6 +513,72 @@ impl ApiSecurity {
         body: &str,
         now: u64,
     ) -> Result<OpenedResponse> {
+        let c = self.check_response(url, headers, body, now)?;
+        verify(
+            self.alg,
+            c.key,
+            c.sn,
+            string_to_sign(c.path, c.appid, c.ts, body).as_bytes(),
+            &c.sig,
+        )?;
+        self.finish_response(&c, body)
+    }
+
+    /// The first half of [`ApiSecurity::open_response`] for a host that runs the RSA-PSS
+    /// verification itself (WebCrypto, node:crypto: a public-key operation, public data): every
+    /// check before the signature (headers, appid, clock window, the 编号 of a held certificate,
+    /// base64 of the signature), then the job: the 编号 (whose key
+    /// [`ApiSecurity::platform_public_keys`] gives), the exact string to verify and the signature.
+    /// The host verifies (RSASSA-PSS SHA-256, any salt length) and passes the outcome to
+    /// [`ApiSecurity::open_response_host_verified`]. Errors as [`ApiSecurity::open_response`]
+    /// before verification.
+    pub fn open_response_verify_job(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+    ) -> Result<VerifyJob> {
+        let c = self.check_response(url, headers, body, now)?;
+        Ok(VerifyJob {
+            serial: c.sn.clone(),
+            message: string_to_sign(c.path, c.appid, c.ts, body),
+            signature: c.sig,
+        })
+    }
+
+    /// The second half: with `signature_valid` the host's verdict on the job of
+    /// [`ApiSecurity::open_response_verify_job`] for the same arguments, redoes every check
+    /// before the signature, fails with [`Error::SignatureInvalid`] unless it verified, then
+    /// decrypts and checks as [`ApiSecurity::open_response`] does.
+    pub fn open_response_host_verified(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+        signature_valid: bool,
+    ) -> Result<OpenedResponse> {
+        let c = self.check_response(url, headers, body, now)?;
+        if !signature_valid {
+            return Err(Error::SignatureInvalid);
+        }
+        self.finish_response(&c, body)
+    }
+
+    /// The held platform keys, `(编号, key)`, in configuration order.
+    pub fn platform_public_keys(&self) -> impl Iterator<Item = (&str, &PublicKey)> {
+        self.platform.iter().map(|(sn, k)| (sn.as_str(), k))
+    }
+
+    /// Every check of an answer before its signature; picks the held certificate.
+    fn check_response<'a>(
+        &'a self,
+        url: &'a str,
+        headers: &'a Headers,
+        body: &str,
+        now: u64,
+    ) -> Result<ResponseCheck<'a>> {
         let path = url_path(url)?;
         if body.len() > MAX_BODY_LEN {
             return Err(Error::MalformedEnvelope);
@@ -545,27 +611,56 @@ impl ApiSecurity {
                 return Err(Error::UnknownSerial);
             };
         let sig = B64.decode(sig).map_err(|_| Error::SignatureInvalid)?;
-        verify(
-            self.alg,
-            key,
+        Ok(ResponseCheck {
+            path,
+            appid,
+            ts,
             sn,
-            string_to_sign(path, appid, ts, body).as_bytes(),
-            &sig,
-        )?;
-        let json =
-            open_body(&self.sym_key, path, appid, ts, &self.sym_sn, body).map_err(|e| match e {
+            key,
+            sig,
+            deprecated,
+        })
+    }
+
+    /// Decrypts a checked, verified answer.
+    fn finish_response(&self, c: &ResponseCheck<'_>, body: &str) -> Result<OpenedResponse> {
+        let json = open_body(&self.sym_key, c.path, c.appid, c.ts, &self.sym_sn, body).map_err(
+            |e| match e {
                 BodyError::Unencrypted => Error::MissingField,
                 BodyError::Malformed => Error::MalformedEnvelope,
                 BodyError::Open => Error::AeadOpen,
                 BodyError::Appid => Error::ValidateAppid,
                 BodyError::Timestamp => Error::TimestampWindow,
-            })?;
+            },
+        )?;
         Ok(OpenedResponse {
             json,
-            serial: sn.clone(),
-            deprecated,
+            serial: c.sn.clone(),
+            deprecated: c.deprecated,
         })
     }
+}
+
+/// An answer that passed every check before its signature.
+struct ResponseCheck<'a> {
+    path: &'a str,
+    appid: &'a str,
+    ts: &'a str,
+    sn: &'a String,
+    key: &'a PublicKey,
+    sig: Vec<u8>,
+    deprecated: bool,
+}
+
+/// What a host verifies itself: [`ApiSecurity::open_response_verify_job`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyJob {
+    /// The 编号 of the held certificate whose key verifies.
+    pub serial: String,
+    /// The exact string to verify (`urlpath\nappid\ntimestamp\nbody`, the answer's timestamp).
+    pub message: String,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
 }
 
 /// The platform's keys for one app: what [`Platform::new`] takes (a local simulator).

@@ -277,6 +277,16 @@ fn sealed_json(sealed: &crate::api_security::Sealed, extra: &str) -> String {
     )
 }
 
+/// `{"json":<the answer object>,"serial":...,"deprecated":bool}`.
+fn opened_json(opened: &crate::api_security::OpenedResponse) -> String {
+    format!(
+        r#"{{"json":{},"serial":{},"deprecated":{}}}"#,
+        opened.json,
+        crate::json_check::quote(&opened.serial),
+        opened.deprecated
+    )
+}
+
 /// [`Headers::from_pairs`](crate::api_security::Headers::from_pairs) of a host's JSON array of
 /// `[name, value]` pairs.
 fn parse_headers(json: &str) -> HostResult<crate::api_security::Headers> {
@@ -436,12 +446,70 @@ impl ApiSecurityHost {
         let now = host_seconds("now", now)?;
         let headers = parse_headers(headers_json)?;
         let opened = self.inner.open_response(url, &headers, body, now)?;
+        Ok(opened_json(&opened))
+    }
+
+    /// [`ApiSecurity::open_response_verify_job`](crate::api_security::ApiSecurity::open_response_verify_job):
+    /// for a host that verifies the RSA-PSS signature itself, every check before it, then
+    /// `{"serial":...,"message":...,"signature":base64}` (the key: [`ApiSecurityHost::platform_public_keys`]).
+    pub fn open_verify_job(
+        &self,
+        url: &str,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+    ) -> HostResult<String> {
+        use crate::json_check::quote;
+        use base64::Engine as _;
+        let now = host_seconds("now", now)?;
+        let headers = parse_headers(headers_json)?;
+        let job = self
+            .inner
+            .open_response_verify_job(url, &headers, body, now)?;
         Ok(format!(
-            r#"{{"json":{},"serial":{},"deprecated":{}}}"#,
-            opened.json,
-            crate::json_check::quote(&opened.serial),
-            opened.deprecated
+            r#"{{"serial":{},"message":{},"signature":"{}"}}"#,
+            quote(&job.serial),
+            quote(&job.message),
+            base64::engine::general_purpose::STANDARD.encode(&job.signature)
         ))
+    }
+
+    /// [`ApiSecurity::open_response_host_verified`](crate::api_security::ApiSecurity::open_response_host_verified):
+    /// as [`ApiSecurityHost::open_response`], with the host's verdict on the signature of
+    /// [`ApiSecurityHost::open_verify_job`] (false: `SignatureInvalid`).
+    pub fn open_host_verified(
+        &self,
+        url: &str,
+        headers_json: &str,
+        body: &str,
+        now: f64,
+        signature_valid: bool,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let headers = parse_headers(headers_json)?;
+        let opened =
+            self.inner
+                .open_response_host_verified(url, &headers, body, now, signature_valid)?;
+        Ok(opened_json(&opened))
+    }
+
+    /// The held platform RSA keys, validated, as `[[编号, base64 SPKI DER], ...]` for a host that
+    /// imports them once (SM2 keys are left out: the core verifies SM2).
+    pub fn platform_public_keys(&self) -> HostResult<String> {
+        use crate::json_check::quote;
+        use base64::Engine as _;
+        let mut out = Vec::new();
+        for (sn, key) in self.inner.platform_public_keys() {
+            if let crate::pki::PublicKey::Rsa(k) = key {
+                let der = k.to_spki_der()?;
+                out.push(format!(
+                    r#"[{},"{}"]"#,
+                    quote(sn),
+                    base64::engine::general_purpose::STANDARD.encode(der)
+                ));
+            }
+        }
+        Ok(format!("[{}]", out.join(",")))
     }
 
     /// The validated private key as base64 PKCS#8 DER, for a host that imports it once into
@@ -1180,6 +1248,43 @@ macro_rules! host_boundary {
                 self.inner
                     .open_response(&url, &headers_json, &body, now)
                     .map_err($to_js)
+            }
+
+            /// `openVerifyJob(url, headersJson, body, now)`: JSON `{serial, message, signature}`
+            /// for a host that verifies RSA-PSS itself.
+            #[$bind(js_name = "openVerifyJob")]
+            pub fn open_verify_job(
+                &self,
+                url: String,
+                headers_json: String,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                self.inner
+                    .open_verify_job(&url, &headers_json, &body, now)
+                    .map_err($to_js)
+            }
+
+            /// `openHostVerified(url, headersJson, body, now, signatureValid)`: as
+            /// `openResponse`, with the host's verdict on the signature.
+            #[$bind(js_name = "openHostVerified")]
+            pub fn open_host_verified(
+                &self,
+                url: String,
+                headers_json: String,
+                body: String,
+                now: f64,
+                signature_valid: bool,
+            ) -> Result<String> {
+                self.inner
+                    .open_host_verified(&url, &headers_json, &body, now, signature_valid)
+                    .map_err($to_js)
+            }
+
+            /// `platformPublicKeys()`: JSON `[[sn, base64 SPKI DER], ...]` (RSA keys).
+            #[$bind(js_name = "platformPublicKeys")]
+            pub fn platform_public_keys(&self) -> Result<String> {
+                self.inner.platform_public_keys().map_err($to_js)
             }
 
             /// `privateKeyPkcs8()`: the validated private key, base64 PKCS#8 DER.

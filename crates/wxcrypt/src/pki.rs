@@ -163,6 +163,16 @@ impl RsaPublicKey {
         self.key.n().bit_width() as usize
     }
 
+    /// The key as SPKI DER (for a host that verifies with WebCrypto / node:crypto after this
+    /// crate parsed and checked the key).
+    pub fn to_spki_der(&self) -> Result<Vec<u8>> {
+        use spki::EncodePublicKey;
+        self.key
+            .to_public_key_der()
+            .map(|d| d.as_bytes().to_vec())
+            .map_err(|_| Error::KeyParse)
+    }
+
     /// The key as SPKI PEM (`BEGIN PUBLIC KEY`).
     pub fn to_spki_pem(&self) -> Result<String> {
         use spki::EncodePublicKey;

@@ -502,3 +502,45 @@ fn keys_refused_with_codes() {
     let sealed = g.seal(&[1; 12], b"aad", b"x").unwrap();
     assert_eq!(&*g.open(&[1; 12], b"aad", &sealed).unwrap(), b"x");
 }
+
+#[test]
+fn host_verified_split_matches_open_response() {
+    let (v, sec) = official();
+    let url = s(&v, "url");
+    let body = s(&v["response"], "body");
+    let h = resp_headers(&v);
+    let now = 1635927956;
+    let job = sec.open_response_verify_job(url, &h, body, now).unwrap();
+    assert_eq!(job.serial, s(&v, "platform_certificate_sn"));
+    let (_, key) = sec
+        .platform_public_keys()
+        .find(|(sn, _)| *sn == job.serial)
+        .unwrap();
+    let PublicKey::Rsa(k) = key else { panic!() };
+    k.verify_pss_sha256(job.message.as_bytes(), &job.signature)
+        .unwrap();
+    let rk = RsaPublicKey::from_spki_der(&k.to_spki_der().unwrap()).unwrap();
+    assert_eq!(&rk, k);
+    assert_eq!(
+        sec.open_response_host_verified(url, &h, body, now, true)
+            .unwrap(),
+        sec.open_response(url, &h, body, now).unwrap()
+    );
+    assert_eq!(
+        sec.open_response_host_verified(url, &h, body, now, false),
+        Err(Error::SignatureInvalid)
+    );
+    // Every check before the signature still runs in the core.
+    assert_eq!(
+        sec.open_response_host_verified(url, &h, body, now + 10_000, true),
+        Err(Error::TimestampWindow)
+    );
+    assert_eq!(
+        sec.open_response_verify_job(url, &h, body, now + 10_000),
+        Err(Error::TimestampWindow)
+    );
+    let tampered = body.replacen('a', "b", 1);
+    assert!(sec
+        .open_response_host_verified(url, &h, &tampered, now, true)
+        .is_err());
+}

@@ -3,7 +3,7 @@
 // The WeChat client's part comes from the demo server's /demo/wx/* routes (the simulator); the
 // calls to "your server" are the same requests a mini program's wx.request would send.
 ;(function () {
-  const state = { token: null, openid: null, order: null, notificationId: null, logSeq: 0, busy: false }
+  const state = { token: null, openid: null, order: null, notificationId: null, logSeq: 0, wechatSeq: 0, busy: false }
   const $ = (id) => document.getElementById(id)
 
   function el(tag, className, text) {
@@ -58,6 +58,33 @@
   }
 
   /**
+   * The server's calls to WeChat since the last look (API security mode): each shown plain and
+   * sealed when the switch is on.
+   */
+  async function wechatCalls(ex) {
+    const res = await fetch(`/demo/wechat?after=${state.wechatSeq}`)
+    const { last, entries } = await res.json()
+    state.wechatSeq = last
+    if (!$('toggle-sealed').checked) return
+    for (const e of entries) {
+      const box = el('div', 'sealed')
+      box.dataset.api = e.api
+      box.dataset.direction = e.direction
+      const what = e.direction === 'request' ? `your server → WeChat: POST ${e.api}` : `WeChat → your server: the answer to ${e.api}`
+      box.append(el('div', 'label', what))
+      const grid = el('div', 'grid')
+      const plain = el('div', 'plain')
+      plain.append(el('div', 'label', 'plain'), el('pre', null, pretty(e.plain)))
+      const wire = el('div', 'wire')
+      const head = Object.entries(e.headers).map(([k, v]) => `${k}: ${short(v, 44)}`)
+      wire.append(el('div', 'label', 'sealed (on the wire)'), el('pre', null, `${head.join('\n')}\n\n${e.body}`))
+      grid.append(plain, wire)
+      box.append(grid)
+      ex.append(box)
+    }
+  }
+
+  /**
    * One request, shown with its response; for `who === 'server'`, with the log lines the server
    * wrote while answering it.
    */
@@ -98,6 +125,11 @@
 
     let log = []
     if (who === 'server') {
+      try {
+        await wechatCalls(ex)
+      } catch {
+        // Only the demo server has /demo/wechat; the steps work without it.
+      }
       log = await newLogLines()
       const box = el('div', 'log')
       box.append(el('div', 'label', log.length ? 'server log' : 'server log: nothing logged'))
@@ -271,6 +303,7 @@
     })
     try {
       await newLogLines() // show only what happens from now on
+      state.wechatSeq = (await (await fetch('/demo/wechat?after=0')).json()).last
     } catch {
       // The log is a nicety: the steps work without it.
     }

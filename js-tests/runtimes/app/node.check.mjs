@@ -14,6 +14,7 @@ import * as payEsm from 'wxcrypt/pay'
 import { runPay } from './pay-checks.mjs'
 import * as payClient from 'wxcrypt/pay-client'
 import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
+import { runApiSecurityClient } from './api-security-client-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
 const expected = process.env.EXPECT_BACKEND
@@ -24,6 +25,10 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of run(wx, vectors, expected)) {
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
+}
+
+for (const { name, error } of await runApiSecurityClient(esm)) {
+  test(`node ${process.versions.node}: ${name}`, () => assert.equal(error, null))
 }
 
 test('the ESM and CommonJS entries export the same names', () => {

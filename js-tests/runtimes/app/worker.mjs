@@ -11,6 +11,7 @@ import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
 import * as pay from 'wxcrypt/pay'
 import { runPay } from './pay-checks.mjs'
+import { runApiSecurityClient } from './api-security-client-checks.mjs'
 
 export default {
   async test() {
@@ -32,6 +33,12 @@ export default {
       if (error !== null) failed.push(name)
     }
     for (const { name, error } of [...(await runPayClient(payClient)), ...(await runPayClientReal(payClient, pay, vectors))]) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    // WeChatClient in server-API security mode against an in-worker fake of WeChat (none run
+    // while the build has no ApiSecurity).
+    for (const { name, error } of await runApiSecurityClient(wx)) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }

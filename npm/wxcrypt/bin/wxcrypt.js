@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict'
-// wxcrypt command line: decrypt, diagnose, sign, verify. Secrets (session key, token) come from
-// environment variables or a JSON document on stdin, never from flags, and are never printed.
+// wxcrypt command line: decrypt, diagnose, sign, verify, api-security. Secrets (session key, token,
+// key sets) come from environment variables, files or a JSON document on stdin, never from flags,
+// and are never printed.
 const wxcrypt = require('../index.js')
+const apiSec = require('../lib/cli/api-security.js')
 
 const EXIT = { ok: 0, failed: 1, usage: 2 }
 
@@ -15,10 +17,12 @@ Usage:
   wxcrypt sign     raw-data --raw-data TEXT | url --timestamp T --nonce N | msg --timestamp T --nonce N --encrypt B64 | session-key
   wxcrypt verify   raw-data --raw-data TEXT --signature HEX | url --timestamp T --nonce N --signature HEX
                    | msg --timestamp T --nonce N --encrypt B64 --signature HEX
+  wxcrypt api-security keygen --app-id ID --out DIR | open-request | open-response  (server-API security mode)
 
 Secrets are read from the environment, never from flags:
   WXCRYPT_SESSION_KEY   the user's session_key (decrypt, diagnose, raw-data, session-key)
   WXCRYPT_TOKEN         the message-push Token (url, msg)
+  WXCRYPT_API_SECURITY_KEYS  the app's key set as JSON (api-security; or --keys FILE)
 
 --stdin reads the inputs as one JSON document instead (keys: appId, sessionKey, encryptedData, iv,
 rawData, signature, token, timestamp, nonce, encrypt, maxAgeSeconds, expectOpenId).
@@ -41,6 +45,7 @@ Prints the lowercase hex signature.`,
        wxcrypt verify url --timestamp T --nonce N --signature HEX
        wxcrypt verify msg --timestamp T --nonce N --encrypt B64 --signature HEX
 Prints "valid" (exit 0) or "invalid" (exit 1). Constant-time; upper-case hex accepted.`,
+  'api-security': apiSec.HELP,
 }
 
 class UsageError extends Error {}
@@ -56,8 +61,14 @@ const FLAGS = {
   '--encrypt': 'encrypt',
   '--max-age': 'maxAgeSeconds',
   '--expect-openid': 'expectOpenId',
+  '--out': 'out',
+  '--keys': 'keys',
+  '--url': 'url',
+  '--headers': 'headers',
+  '--body': 'body',
+  '--now': 'now',
 }
-const SECRET_FLAGS = new Set(['--session-key', '--token', '--secret', '--encoding-aes-key'])
+const SECRET_FLAGS = new Set(['--session-key', '--token', '--secret', '--encoding-aes-key', '--private-key', '--symmetric-key'])
 
 function parse(argv) {
   const out = { positional: [], values: {}, raw: false, stdin: false, help: false }
@@ -67,7 +78,7 @@ function parse(argv) {
     else if (a === '--raw') out.raw = true
     else if (a === '--stdin') out.stdin = true
     else if (SECRET_FLAGS.has(a.split('=')[0])) {
-      throw new UsageError(`${a.split('=')[0]} is not accepted: pass secrets in WXCRYPT_SESSION_KEY / WXCRYPT_TOKEN (flags show in process lists and shell history)`)
+      throw new UsageError(`${a.split('=')[0]} is not accepted: pass secrets in the environment (WXCRYPT_SESSION_KEY, WXCRYPT_TOKEN, WXCRYPT_API_SECURITY_KEYS) or a file (flags show in process lists and shell history)`)
     } else if (a.startsWith('--')) {
       const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
       const key = FLAGS[flag]
@@ -148,6 +159,13 @@ function main(argv, out, err) {
   }
   try {
     const input = { ...(args.stdin ? readStdin() : {}), ...args.values }
+    if (command === 'api-security') {
+      return apiSec.apiSecurity(kind, input, { out, err, wxcrypt, UsageError, need, EXIT }).catch((e) => {
+        if (!(e instanceof UsageError || e instanceof TypeError || e instanceof RangeError)) throw e
+        err.write(`wxcrypt: ${e.message}\n`)
+        return EXIT.usage
+      })
+    }
     switch (command) {
       case 'decrypt':
       case 'diagnose': {
@@ -223,7 +241,10 @@ function main(argv, out, err) {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), process.stdout, process.stderr)
+  // A number, or (api-security, asynchronous) a promise of one.
+  Promise.resolve(main(process.argv.slice(2), process.stdout, process.stderr)).then((code) => {
+    process.exitCode = code
+  })
 }
 
 module.exports = { main }

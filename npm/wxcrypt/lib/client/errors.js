@@ -24,6 +24,18 @@ const HINTS = {
   47001: 'The request body is not the JSON this API expects.',
   45011: 'Rate limited: too many requests for this API; slow down (jscode2session allows 100 per minute per user).',
   87009: 'The session_key signature is invalid: the session_key is stale (wx.login refreshed it) or wrong.',
+  // Server-API security mode (服务端 API 签名加密): WeChat refused the sealed request.
+  40230: 'API security: the request has no Wechatmp-Serial header (see the README on this header).',
+  40231: 'API security: the request has no Wechatmp-TimeStamp header.',
+  40232: 'API security: the request has no Wechatmp-Signature header.',
+  40233: 'API security: the request has no Wechatmp-Appid header (an unsealed call to an API the MP admin set to secure mode?).',
+  40234: "API security: the signature does not verify: check privateKey and privateKeySn against the public key configured in the MP admin; 'wxcrypt api-security open-request' checks a captured request.",
+  40235: "API security: the body does not decrypt: check symmetricKey and symmetricKeySn; 'wxcrypt api-security open-request' checks a captured request.",
+  40236: 'API security: Wechatmp-Appid (or _appid) is not this app.',
+  40237: 'API security: Wechatmp-Appid is not the access token\'s app.',
+  40238: 'API security: no symmetric key is configured in the MP admin for this 编号.',
+  40239: 'API security: no public key is configured in the MP admin for this 编号.',
+  40240: 'API security: the timestamp is outside WeChat\'s window: check this server\'s clock.',
 }
 
 function hintFor(errcode) {

@@ -14,6 +14,7 @@ const { sha256Hex } = require('../hex.js')
 const { checkStore } = require('../store/call.js')
 const { WeChatApiError } = require('./errors.js')
 const { AccessTokenCache } = require('./token-cache.js')
+const { SecureChannel } = require('./secure-channel.js')
 
 const DEFAULT_BASE_URL = 'https://api.weixin.qq.com'
 
@@ -26,6 +27,7 @@ class BaseWeChatClient {
   #fetch
   #sign
   #tokens
+  #secure
 
   /**
    * @param {object} options
@@ -51,6 +53,10 @@ class BaseWeChatClient {
    *   the store, default 50
    * @param {(entry: object) => void} [options.log] `{ level, event, message, error? }` entries
    *   (a store outage and its end); default: warnings to console.warn
+   * @param {object} [options.apiSecurity] server-API security mode (服务端 API 签名加密): the
+   *   ApiSecurity options (or an ApiSecurity); calls to the APIs of ./secure-apis.js are sealed
+   *   and their answers opened (./secure-channel.js)
+   * @param {Function} [options.ApiSecurity] the class that builds it (the entries give theirs)
    */
   constructor(options) {
     if (!options || typeof options !== 'object') throw new TypeError('WeChatClient needs an options object')
@@ -71,6 +77,8 @@ class BaseWeChatClient {
       lockTtlMs,
       lockPollMs = 50,
       log,
+      apiSecurity,
+      ApiSecurity,
     } = options
     this.appId = nonEmptyString('appId', appId)
     this.#secret = nonEmptyString('secret', secret)
@@ -88,10 +96,12 @@ class BaseWeChatClient {
     this.storeRetryMs = storeRetryMs
     this.lockTtlMs = lockTtlMs ?? timeoutMs * (retries + 1) + retryDelayMs * 2 ** retries + 1000
     this.lockPollMs = lockPollMs
+    const logger = log || ((e) => e.level === 'warn' && console.warn(`wxcrypt: ${e.message}`))
+    this.#secure = apiSecurity === undefined ? null : new SecureChannel(apiSecurity, ApiSecurity, logger)
     this.#tokens = new AccessTokenCache(this, {
       store: shared,
       now,
-      log: log || ((e) => e.level === 'warn' && console.warn(`wxcrypt: ${e.message}`)),
+      log: logger,
       // One `stable_token` request in normal mode (force_refresh is limited to 20 a day: never used).
       request: () =>
         this.#call('/cgi-bin/stable_token', {
@@ -213,10 +223,21 @@ class BaseWeChatClient {
   }
 
   async #once(api, { method = 'GET', query = {}, body, token }) {
-    const params = new URLSearchParams(query)
-    if (token !== undefined) params.set('access_token', token)
-    const qs = params.toString()
-    const url = `${this.baseUrl}${api}${qs ? `?${qs}` : ''}`
+    const secure = this.#secure && this.#secure.seals(api) ? this.#secure : null
+    let url
+    let init
+    if (secure) ({ url, init } = await secure.seal(this.baseUrl, api, { query, body, token }))
+    else {
+      const params = new URLSearchParams(query)
+      if (token !== undefined) params.set('access_token', token)
+      const qs = params.toString()
+      url = `${this.baseUrl}${api}${qs ? `?${qs}` : ''}`
+      init = {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }
+    }
     const ctl = new AbortController()
     const timer = setTimeout(() => ctl.abort(), this.timeoutMs)
     let res
@@ -224,12 +245,7 @@ class BaseWeChatClient {
     // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
     const fetch = this.#fetch
     try {
-      res = await fetch(url, {
-        method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: ctl.signal,
-      })
+      res = await fetch(url, { ...init, signal: ctl.signal })
       text = await res.text()
     } catch (err) {
       // Never keep the original error: undici's causes can carry the URL (and so the secret).
@@ -240,8 +256,9 @@ class BaseWeChatClient {
     }
     let data
     try {
-      data = JSON.parse(text)
-    } catch {
+      data = secure ? await secure.open(this.baseUrl, api, res, text) : JSON.parse(text)
+    } catch (err) {
+      if (err instanceof WeChatApiError) throw err
       throw new WeChatApiError({ api, code: 'EBADRESPONSE', errmsg: `HTTP ${res.status}, not JSON` })
     }
     if (data === null || typeof data !== 'object') throw new WeChatApiError({ api, code: 'EBADRESPONSE', errmsg: `HTTP ${res.status}, not a JSON object` })
@@ -272,12 +289,18 @@ class BaseWeChatClient {
  * The WeChatClient class whose default `sessionKeySignature` is `sign` (a backend's
  * hmac_sha256(session_key, "")): each entry wires its own backend in, so this file loads none.
  */
-function clientWithSigner(sign) {
+function clientWithSigner(sign, apiSecurityClass = () => undefined) {
   return class WeChatClient extends BaseWeChatClient {
     constructor(options) {
-      // The options as given (own and inherited), with `sign` in place of a missing signer.
-      const withSigner = options !== null && typeof options === 'object' && !options.sessionKeySignature
-      super(withSigner ? Object.create(options, { sessionKeySignature: { value: sign } }) : options)
+      // The options as given (own and inherited), with `sign` in place of a missing signer and
+      // the entry's ApiSecurity class (looked up when a client needs it).
+      if (options === null || typeof options !== 'object') super(options)
+      else {
+        const extra = {}
+        if (!options.sessionKeySignature) extra.sessionKeySignature = { value: sign }
+        if (options.apiSecurity !== undefined && !options.ApiSecurity) extra.ApiSecurity = { value: apiSecurityClass() }
+        super(Object.keys(extra).length ? Object.create(options, extra) : options)
+      }
     }
   }
 }

@@ -6,7 +6,10 @@
 // sign, verifies every signature and makes every check; this file checks argument types and, for
 // RSA, may hand the one private-key operation (RSA-PSS SHA-256, salt 32, over the core-built
 // string to sign) to the host's crypto (`rsaSigner`: node:crypto on Node, WebCrypto on the edge;
-// bench/api-security.mjs measured why), with the key the core validated (PKCS#8 DER).
+// bench/api-security.mjs measured why), with the key the core validated (PKCS#8 DER); and
+// likewise the RSA-PSS verification of answers (`rsaSigner.verifier`, the platform keys the core
+// validated, SPKI DER), the core still picking the key by 编号, building the string to verify and
+// making every other check (openVerifyJob, then openHostVerified with the verdict).
 const { invalidType, outOfRange, str, secret } = require('../args.js')
 
 const RSA = 'AES256_GCM+RSAwithSHA256'
@@ -116,6 +119,7 @@ function createApiSecurity(binding, call, rsaSigner) {
     #core
     #sign
     #pkcs8
+    #verifiers
 
     constructor(config) {
       object('config', config)
@@ -139,6 +143,10 @@ function createApiSecurity(binding, call, rsaSigner) {
       this.#core = call(() => new binding.ApiSecurity(JSON.stringify(c)))
       // The key the core validated, for the host's crypto (imported on first use, then dropped).
       if (rsaSigner !== undefined && c.algorithm === RSA) this.#pkcs8 = call(() => this.#core.privateKeyPkcs8())
+      // The platform keys the core validated, for the host's RSA-PSS verification (imported once).
+      if (rsaSigner?.verifier !== undefined && c.algorithm === RSA) {
+        this.#verifiers = new Map(JSON.parse(call(() => this.#core.platformPublicKeys())).map(([sn, spki]) => [sn, spki]))
+      }
     }
 
     /** Which operation runs where: `'rust'`, or the host signer's name (`'node:crypto'`, `'webcrypto'`). */
@@ -187,7 +195,26 @@ function createApiSecurity(binding, call, rsaSigner) {
       const u = str('url', url)
       const [headers, body] = message('response', response)
       const now = seconds('options.now', options('options', opts).now)
-      const out = JSON.parse(call(() => this.#core.openResponse(u, headers, body, now)))
+      let out
+      if (this.#verifiers === undefined) {
+        out = JSON.parse(call(() => this.#core.openResponse(u, headers, body, now)))
+      } else {
+        // The core makes every check before the signature and builds the string to verify; the
+        // host's crypto verifies (a public-key operation); the core then decrypts and checks.
+        const job = JSON.parse(call(() => this.#core.openVerifyJob(u, headers, body, now)))
+        let verify = this.#verifiers.get(job.serial)
+        if (typeof verify === 'string') {
+          verify = rsaSigner.verifier(verify)
+          this.#verifiers.set(job.serial, verify)
+        }
+        let ok = false
+        try {
+          ok = (await verify(job.message, job.signature)) === true
+        } catch {
+          ok = false
+        }
+        out = JSON.parse(call(() => this.#core.openHostVerified(u, headers, body, now, ok)))
+      }
       return { answer: out.json, serial: out.serial, deprecated: out.deprecated }
     }
   }

@@ -13,6 +13,13 @@ function nodeSigner(scheme = 'pss') {
     return async (text) => crypto.sign('sha256', Buffer.from(text, 'utf8'), opts).toString('base64')
   }
   make.host = 'node:crypto'
+  // RSASSA-PSS SHA-256 verification (any salt length, as the core's) of an answer, with the
+  // platform key the core validated (SPKI DER): `(spkiBase64) => (text, sigBase64) => Promise<bool>`.
+  make.verifier = (spki) => {
+    const key = crypto.createPublicKey({ key: Buffer.from(spki, 'base64'), format: 'der', type: 'spki' })
+    const opts = { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }
+    return async (text, sig) => crypto.verify('sha256', Buffer.from(text, 'utf8'), opts, Buffer.from(sig, 'base64'))
+  }
   return make
 }
 

@@ -29,6 +29,13 @@ function webCryptoSigner(scheme = 'pss') {
     return async (text) => toBase64(new Uint8Array(await subtle.sign(params, await key, encoder.encode(text))))
   }
   make.host = 'webcrypto'
+  // RSASSA-PSS SHA-256 salt 32 verification of an answer with the platform key the core
+  // validated (SPKI DER): `(spkiBase64) => (text, sigBase64) => Promise<bool>` (WebCrypto fixes
+  // the salt length; WeChat's is 32: a signature with another salt fails closed).
+  make.verifier = (spki) => {
+    const key = subtle.importKey('spki', fromBase64(spki), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['verify'])
+    return async (text, sig) => subtle.verify({ name: 'RSA-PSS', saltLength: 32 }, await key, fromBase64(sig), encoder.encode(text))
+  }
   return make
 }
 

@@ -14,7 +14,7 @@ import { WeChatApiError } from '../client/errors.mjs'
 const api = createApi(binding, 'wasm', { rsaSigner: webCryptoSigner() })
 
 /** WeChatClient with this backend's sessionKeySignature as its default signer. */
-const WeChatClient = clientWithSigner(api.sessionKeySignature)
+const WeChatClient = clientWithSigner(api.sessionKeySignature, () => api.ApiSecurity)
 
 export default api.WXBizDataCrypt
 // The same names as index.mjs (js-tests/runtimes checks that both lists match).

@@ -7,6 +7,8 @@
 const http = require('node:http')
 const crypto = require('node:crypto')
 const { readBody } = require('../read-body.js')
+const { createSecureSide, generateApiSecurityKeys } = require('./api-security.js')
+const { sha1, safeEqual, phoneInfo } = require('./helpers.js')
 
 const CODE_TTL_MS = 5 * 60 * 1000
 const OLD_TOKEN_GRACE_MS = 5 * 60 * 1000
@@ -22,28 +24,6 @@ function b64url(bytes) {
 function newOpenid() {
   // 28 characters like a real openid ("o" + 27 base64url characters).
   return 'o' + b64url(21).slice(0, 27)
-}
-
-function sha1(text) {
-  return crypto.createHash('sha1').update(text, 'utf8').digest('hex')
-}
-
-function safeEqual(a, b) {
-  const x = Buffer.from(String(a).toLowerCase())
-  const y = Buffer.from(String(b).toLowerCase())
-  return x.length === y.length && crypto.timingSafeEqual(x, y)
-}
-
-/** Parses "13800138000" (China, +86) or "+1 2025550123" into WeChat's three fields. */
-function phoneInfo(phoneNumber) {
-  const m = /^\+(\d{1,4})[\s-]?([\d\s-]+)$/.exec(phoneNumber)
-  if (m) {
-    const pure = m[2].replace(/\D/g, '')
-    return { phoneNumber: `+${m[1]} ${pure}`, purePhoneNumber: pure, countryCode: Number(m[1]) }
-  }
-  const pure = phoneNumber.replace(/\D/g, '')
-  if (!pure || pure !== phoneNumber.replace(/[\s-]/g, '')) throw new TypeError(`not a phone number: ${JSON.stringify(phoneNumber)}`)
-  return { phoneNumber: pure, purePhoneNumber: pure, countryCode: 86 }
 }
 
 const ERR = {
@@ -80,13 +60,16 @@ function rid() {
  * @param {number} [options.port] default 0 (a free port)
  * @param {number} [options.expiresIn] access token lifetime in seconds, default 7200
  * @param {() => number} [options.now] clock in milliseconds (tests move it), default Date.now
+ * @param {object} [options.apiSecurity] plays WeChat in server-API security mode: the platform key
+ *   set (`generateApiSecurityKeys({ appId }).platform`); see ./api-security.js
  */
 async function createSimulator(options) {
   if (!options || typeof options !== 'object') throw new TypeError('createSimulator needs { appId, secret }')
-  const { appId, secret, port = 0, expiresIn = 7200, now = Date.now } = options
+  const { appId, secret, port = 0, expiresIn = 7200, now = Date.now, apiSecurity } = options
   if (typeof appId !== 'string' || !appId) throw new TypeError('options.appId must be a non-empty string')
   if (typeof secret !== 'string' || !secret) throw new TypeError('options.secret must be a non-empty string')
 
+  const secure = apiSecurity === undefined ? null : createSecureSide(apiSecurity, { appId, now })
   const users = new Map() // openid -> { sessionKey, unionid }
   const loginCodes = new Map() // code -> { openid, sessionKey, unionid, issuedAt, used }
   const phoneCodes = new Map() // code -> { openid, info, issuedAt, used }
@@ -149,6 +132,7 @@ async function createSimulator(options) {
     return entry
   }
 
+  let base = '' // the simulator's URL, once listening (the security mode's AAD and signed string use it)
   const routes = {
     'GET /sns/jscode2session'(q) {
       const bad = checkCredentials(q.get('appid'), q.get('secret'))
@@ -263,13 +247,18 @@ async function createSimulator(options) {
   async function handle(req, res) {
     counters.requests++
     const url = new URL(req.url, 'http://127.0.0.1')
-    const key = `${req.method} ${url.pathname}`
+    // In secure mode the APIs that support it take sealed POSTs only (./api-security.js).
+    const sealed = secure !== null && secure.handles(url.pathname)
+    const key = sealed ? `POST ${url.pathname}` : `${req.method} ${url.pathname}`
+    const fullUrl = `${base}${url.pathname}`
     let out
+    let rejected = false
     const route = routes[key]
     if (!route) out = ERR.notFound
     else {
       let body
       let text = ''
+      let q = url.searchParams
       if (req.method === 'POST') {
         text = await readBody(req, 64 * 1024)
         try {
@@ -278,20 +267,28 @@ async function createSimulator(options) {
           body = undefined
         }
       }
+      if (sealed) {
+        const opened = await secure.open(fullUrl, url.pathname, url.search, req.headers, text)
+        if (opened.err) [out, rejected] = [opened.err, true]
+        else ({ q, body, text } = opened)
+      }
       counters[COUNTERS[url.pathname]]++
       const failure = failures.find((f) => f.api === url.pathname && f.times > 0)
-      if (failure) {
+      if (out) {
+        // Rejected by the security layer: WeChat's plain, unsigned answer.
+      } else if (failure) {
         failure.times--
         out = { errcode: failure.errcode, errmsg: failure.errmsg }
-      } else out = route(url.searchParams, body, text)
+      } else out = route(q, body, text)
     }
     if (out.errcode) {
       counters.errors++
       out = { errcode: out.errcode, errmsg: out.errmsg + rid() }
     }
-    const text = JSON.stringify(out)
+    const answer = sealed && !rejected && route ? await secure.seal(fullUrl, out) : { headers: {}, body: JSON.stringify(out) }
+    const text = answer.body
     // WeChat answers errors with HTTP 200 too.
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    res.writeHead(200, { ...answer.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   }
 
@@ -309,6 +306,7 @@ async function createSimulator(options) {
     })
   })
   const url = `http://127.0.0.1:${server.address().port}`
+  base = url
 
   function currentUser(openid) {
     const user = users.get(openid)
@@ -376,8 +374,11 @@ async function createSimulator(options) {
       stable = null
     },
 
+    /** With `apiSecurity`: `rotateCertificate()` (answers signed by a new and the deprecated key; returns the new `{ sn, certificate }`) and `finishRotation()`. */
+    apiSecurity: secure && { rotateCertificate: secure.rotateCertificate, finishRotation: secure.finishRotation },
+
     stats() {
-      return { ...counters }
+      return secure ? { ...counters, ...secure.counters } : { ...counters }
     },
 
     close() {
@@ -389,5 +390,5 @@ async function createSimulator(options) {
   }
 }
 
-module.exports = { createSimulator, phoneInfo }
+module.exports = { createSimulator, phoneInfo, generateApiSecurityKeys }
 module.exports.default = createSimulator
