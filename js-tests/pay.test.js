@@ -75,7 +75,7 @@ test('the published platform certificate and public key load; the serial is the 
   assert.equal(p.addPlatformKey({ certificate: CERT }), CERT_SERIAL)
   assert.equal(p.addPlatformKey({ id: PUB_ID, publicKey: PUBKEY }), PUB_ID)
   assert.deepEqual(p.platformKeyIds, [CERT_SERIAL, PUB_ID])
-  assert.equal(p.signer, 'webcrypto')
+  assert.equal(p.signer, 'node:crypto')
 })
 
 test('authorization: node:crypto verifies it and makes the same signature (PKCS#1 v1.5 is deterministic)', async () => {
@@ -155,6 +155,24 @@ test('hostile callbacks, each with its code', async () => {
   await rejects(p.openNotification(resign((r) => (r.associated_data = flip(r.associated_data, 0))), { now: NOW }), 'AeadOpen')
   await rejects(p.openNotification(resign((r) => (r.nonce = 'short')), { now: NOW }), 'MalformedEnvelope')
   await rejects(p.openNotification(resign((r) => (r.algorithm = 'AEAD_SM4_GCM')), { now: NOW }), 'MalformedEnvelope')
+  await rejects(p.openNotification(resign((r) => (r.original_type = 1)), { now: NOW }), 'MalformedEnvelope')
+  await rejects(p.openNotification(resign((r) => (r.ciphertext = 7)), { now: NOW }), 'MalformedEnvelope')
+  await rejects(p.openNotification(resign((r) => delete r.associated_data), { now: NOW }), 'AeadOpen')
+  // Signed bodies that are no callback: the core names what is wrong.
+  const signed = (text) => ({ headers: platform(PUB_ID).signResponse(text, { timestamp: NOW }), body: text })
+  for (const [text, code] of [
+    ['not json', 'MalformedEnvelope'],
+    ['[]', 'MalformedEnvelope'],
+    ['{}', 'MissingField'],
+    ['{"resource":"x"}', 'MalformedEnvelope'],
+    ['{"resource":{"algorithm":"AEAD_AES_256_GCM","nonce":"123456789012"}}', 'MissingField'],
+  ]) {
+    await rejects(p.openNotification(signed(text), { now: NOW }), code)
+  }
+  // The serial in another letter case names the same key (as in the core).
+  assert.deepEqual((await open({ ...cb.headers, 'Wechatpay-Serial': PUB_ID.toLowerCase() }, cb.body)).resource, TX)
+  // Header names in any case, the last of a name winning; values trimmed.
+  assert.deepEqual((await open({ ...cb.headers, 'WECHATPAY-NONCE': 'x', 'wechatpay-nonce': ` ${cb.headers['Wechatpay-Nonce']} ` }, cb.body)).resource, TX)
   // A parsed body is a TypeError, never re-serialised; invalid UTF-8 is malformed.
   await assert.rejects(p.openNotification({ headers: cb.headers, body: JSON.parse(cb.body) }, { now: NOW }), TypeError)
   await assert.rejects(p.verify({ headers: cb.headers, body: null }, { now: NOW }), TypeError)
@@ -247,22 +265,22 @@ test('with every RSA operation in the core (no host crypto): the same answers an
   const core = new CorePay(config())
   const host = new WechatPay(config())
   assert.deepEqual([core.signer, core.verifier], ['rust', 'rust'])
-  assert.deepEqual([host.signer, host.verifier], ['webcrypto', 'node:crypto'])
-  // The node:crypto placement (where WebCrypto is missing) gives the same answers.
-  const { nodeSigner, nodeVerifier } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'sign-node.js'))
-  const viaNode = new (createPay(loadBinding().binding, nodeSigner('pkcs1'), nodeVerifier()).WechatPay)(config())
-  assert.deepEqual([viaNode.signer, viaNode.verifier], ['node:crypto', 'node:crypto'])
-  assert.deepEqual(await viaNode.openNotification(nodeCallback(PUB_ID), { now: NOW }), await core.openNotification(nodeCallback(PUB_ID), { now: NOW }))
+  assert.deepEqual([host.signer, host.verifier], ['node:crypto', 'node:crypto'])
+  // The WebCrypto placement (the edge's, from the layer ApiSecurity shares) gives the same answers.
+  const { webCryptoSigner, webCryptoVerifier } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'sign-webcrypto.js'))
+  const viaWeb = new (createPay(loadBinding().binding, webCryptoSigner('pkcs1'), webCryptoVerifier('pkcs1')).WechatPay)(config())
+  assert.deepEqual([viaWeb.signer, viaWeb.verifier], ['webcrypto', 'webcrypto'])
+  assert.deepEqual(await viaWeb.openNotification(nodeCallback(PUB_ID), { now: NOW }), await core.openNotification(nodeCallback(PUB_ID), { now: NOW }))
   const cb = nodeCallback(CERT_SERIAL)
   assert.deepEqual(await core.openNotification(cb, { now: NOW }), await host.openNotification(cb, { now: NOW }))
   const auth = (p) => p.authorization('POST', '/v3/x', '{}', { timestamp: NOW, nonce: 'N' })
   assert.equal(await auth(core), await auth(host))
-  assert.equal(await auth(viaNode), await auth(host))
-  await rejects(viaNode.verify({ headers: { ...nodeCallback(PUB_ID).headers, 'Wechatpay-Nonce': 'x' }, body: nodeCallback(PUB_ID).body }, { now: NOW }), 'SignatureInvalid')
+  assert.equal(await auth(viaWeb), await auth(host))
+  await rejects(viaWeb.verify({ headers: { ...nodeCallback(PUB_ID).headers, 'Wechatpay-Nonce': 'x' }, body: nodeCallback(PUB_ID).body }, { now: NOW }), 'SignatureInvalid')
   const params = { appId: 'wx1', prepayId: 'p', timeStamp: '1', nonceStr: 'n' }
   assert.deepEqual(await core.requestPaymentParams(params), await host.requestPaymentParams(params))
   const bad = { headers: { ...cb.headers, 'Wechatpay-Signature': Buffer.alloc(256, 1).toString('base64') }, body: cb.body }
-  for (const p of [core, host]) {
+  for (const p of [core, host, viaWeb]) {
     await rejects(p.verify(bad, { now: NOW }), 'SignatureInvalid')
     await rejects(p.verify({ headers: { ...cb.headers, 'Wechatpay-Signature': 'c2hvcnQ=' }, body: cb.body }, { now: NOW }), 'SignatureInvalid')
     await rejects(p.verify({ headers: { ...cb.headers, 'Wechatpay-Signature': 'WECHATPAY/SIGNTEST/' + cb.headers['Wechatpay-Signature'] }, body: cb.body }, { now: NOW }), 'SignatureInvalid')

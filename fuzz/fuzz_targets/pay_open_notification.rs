@@ -9,12 +9,20 @@
 //! - odd: the genuine callback with the rest XORed over the body (or, by `mode / 2 % 4`, over the
 //!   signature, nonce or serial header) from an offset: refused with a documented error unless
 //!   nothing changed, in which case the genuine resource comes back.
+//!
+//! In both modes the host-verified opener (`Merchant::open_host_verified`, the path wxcrypt/pay
+//! takes when node:crypto or WebCrypto makes the RSA operation) gives exactly the same answer or
+//! error, with a host that verifies whenever it holds the serial's key.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use wxcrypt::pay::{Config, Headers, Merchant, Platform, PlatformKeySource};
+use base64::Engine as _;
+use wxcrypt::pay::{
+    response_message, Config, Headers, HostVerdict, Merchant, Platform, PlatformKeySource,
+    ResourceInput,
+};
 use wxcrypt::Error;
 use wxcrypt_fuzz::{check_code, fields, text};
 
@@ -97,6 +105,32 @@ fn xor(s: &str, offset: usize, flips: &[u8]) -> Vec<u8> {
     b
 }
 
+/// The callback opened the way wxcrypt/pay does with a host's RSA: the host finds the serial's
+/// key (exact id, else in another letter case), verifies, and the core makes every check.
+fn host_open(m: &Merchant, h: &Headers, body: &[u8]) -> Result<Vec<u8>, Error> {
+    let key = h.serial.as_deref().and_then(|s| {
+        let mut keys = m.verifier().keys();
+        keys.find(|(id, _)| *id == s).or_else(|| {
+            m.verifier()
+                .keys()
+                .find(|(id, _)| id.eq_ignore_ascii_case(s))
+        })
+    });
+    let valid = match (key, &h.timestamp, &h.nonce, &h.signature) {
+        (Some((_, k)), Some(ts), Some(nonce), Some(sig)) => {
+            let sig = base64::engine::general_purpose::STANDARD.decode(sig);
+            sig.is_ok_and(|s| k.verify_pkcs1v15_sha256(&response_message(ts, nonce, body), &s).is_ok())
+        }
+        _ => false,
+    };
+    let verdict = HostVerdict {
+        key_id: key.map(|(id, _)| id),
+        valid,
+    };
+    m.open_host_verified(h, verdict, body.len(), ResourceInput::Body(body), NOW)
+        .map(|p| p.to_vec())
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
@@ -113,9 +147,12 @@ fuzz_target!(|data: &[u8]| {
                 .filter(|(_, x)| !x.is_empty())
                 .map(|(n, x)| (*n, x.as_str())),
         );
-        if let Err(e) = f.merchant.open_notification(&headers, body, NOW) {
-            assert!(documented(e), "{e:?}");
+        let opened = f.merchant.open_notification(&headers, body, NOW);
+        if let Err(e) = &opened {
+            assert!(documented(*e), "{e:?}");
         }
+        let opened = opened.map(|n| n.resource.to_vec());
+        assert_eq!(opened, host_open(&f.merchant, &headers, body), "host-verified path differs");
     } else {
         let (offset, flips) = match rest {
             [a, b, flips @ ..] => (usize::from(u16::from_le_bytes([*a, *b])), flips),
@@ -130,7 +167,13 @@ fuzz_target!(|data: &[u8]| {
             2 => headers.nonce = Some(lossy(xor(headers.nonce.as_deref().unwrap(), offset, flips))),
             _ => headers.serial = Some(lossy(xor(headers.serial.as_deref().unwrap(), offset, flips))),
         }
-        match f.merchant.open_notification(&headers, &body, NOW) {
+        let opened = f.merchant.open_notification(&headers, &body, NOW);
+        assert_eq!(
+            opened.as_ref().map(|n| n.resource.to_vec()).map_err(|e| *e),
+            host_open(&f.merchant, &headers, &body),
+            "host-verified path differs"
+        );
+        match opened {
             Ok(n) => {
                 assert_eq!(body, f.body.as_bytes(), "a changed body was accepted");
                 assert_eq!(headers, f.headers, "changed headers were accepted");

@@ -82,7 +82,9 @@ pub const MAX_AGE_SECONDS_LIMIT: u64 = 1 << 32;
 
 /// What the JS layer needs of the core, as JSON, read once when the package loads: the error
 /// table (every [`Error`] in [`Error::ALL`] order: `name`, `errcode`, `message`) and the
-/// open-data policy's constants (`maxFutureSkewSeconds`, `maxAgeSecondsLimit`).
+/// open-data policy's constants (`maxFutureSkewSeconds`, `maxAgeSecondsLimit`), and the largest
+/// WeChat Pay body the core accepts (`payMaxBodyBytes`: a host skips its own signature check
+/// beyond it, the core refusing the body anyway).
 ///
 /// ```
 /// let policy: serde_json::Value = serde_json::from_str(&wxcrypt::host::policy()).unwrap();
@@ -107,10 +109,11 @@ pub fn policy() -> String {
         })
         .collect();
     format!(
-        r#"{{"errors":[{}],"maxFutureSkewSeconds":{},"maxAgeSecondsLimit":{}}}"#,
+        r#"{{"errors":[{}],"maxFutureSkewSeconds":{},"maxAgeSecondsLimit":{},"payMaxBodyBytes":{}}}"#,
         errors.join(","),
         DecryptOptions::MAX_FUTURE_SKEW_SECONDS,
-        MAX_AGE_SECONDS_LIMIT
+        MAX_AGE_SECONDS_LIMIT,
+        crate::pay::MAX_BODY_LEN
     )
 }
 
@@ -496,20 +499,14 @@ impl ApiSecurityHost {
     /// The held platform RSA keys, validated, as `[[编号, base64 SPKI DER], ...]` for a host that
     /// imports them once (SM2 keys are left out: the core verifies SM2).
     pub fn platform_public_keys(&self) -> HostResult<String> {
-        use crate::json_check::quote;
-        use base64::Engine as _;
-        let mut out = Vec::new();
-        for (sn, key) in self.inner.platform_public_keys() {
-            if let crate::pki::PublicKey::Rsa(k) = key {
-                let der = k.to_spki_der()?;
-                out.push(format!(
-                    r#"[{},"{}"]"#,
-                    quote(sn),
-                    base64::engine::general_purpose::STANDARD.encode(der)
-                ));
-            }
-        }
-        Ok(format!("[{}]", out.join(",")))
+        spki_list_json(
+            self.inner
+                .platform_public_keys()
+                .filter_map(|(sn, key)| match key {
+                    crate::pki::PublicKey::Rsa(k) => Some((sn, k)),
+                    _ => None,
+                }),
+        )
     }
 
     /// The validated private key as base64 PKCS#8 DER, for a host that imports it once into
@@ -597,14 +594,30 @@ impl ApiSecurityPlatformHost {
     }
 }
 
-/// A JSON array of `[name, value]` pairs as [`crate::pay::Headers`].
-fn parse_pay_headers(json: &str) -> HostResult<crate::pay::Headers> {
-    let pairs: Vec<(String, String)> = serde_json::from_str(json).map_err(|_| {
-        HostError::invalid_arg("headers must be a JSON array of [name, value] string pairs")
-    })?;
-    Ok(crate::pay::Headers::from_pairs(
-        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-    ))
+/// Validated RSA public keys as `[[id, base64 SPKI DER], ...]`, for a host that imports them
+/// once into its own crypto (node:crypto, WebCrypto) and verifies with them: one format for
+/// every such host (ApiSecurity's platform keys, WeChat Pay's platform keys).
+fn spki_list_json<'a>(
+    keys: impl Iterator<Item = (&'a str, &'a crate::pki::RsaPublicKey)>,
+) -> HostResult<String> {
+    use crate::json_check::quote;
+    use base64::Engine as _;
+    let mut out = Vec::new();
+    for (id, key) in keys {
+        let der = key.to_spki_der()?;
+        out.push(format!(
+            r#"[{},"{}"]"#,
+            quote(id),
+            base64::engine::general_purpose::STANDARD.encode(der)
+        ));
+    }
+    Ok(format!("[{}]", out.join(",")))
+}
+
+/// A body length the host counted (`bodyLength`).
+fn host_length(value: f64) -> HostResult<usize> {
+    let n = host_seconds("bodyLength", value)?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A platform key entry of a host configuration: `{ serial?, certificate }` or
@@ -673,6 +686,22 @@ fn pay_nonce(nonce: Option<&str>) -> HostResult<String> {
 }
 
 impl WechatPayHost {
+    /// The `Wechatpay-*` header values as the host read them (names in any letter case, values
+    /// trimmed: the JS `payHeaders`), as plain strings, absent ones `None`.
+    pub fn headers(
+        timestamp: Option<String>,
+        nonce: Option<String>,
+        signature: Option<String>,
+        serial: Option<String>,
+    ) -> crate::pay::Headers {
+        crate::pay::Headers {
+            timestamp,
+            nonce,
+            signature,
+            serial,
+        }
+    }
+
     /// Parses the configuration (JSON text) and every key in it.
     pub fn new(config_json: &str) -> HostResult<WechatPayHost> {
         let c = HostConfig::parse(config_json)?;
@@ -780,59 +809,69 @@ impl WechatPayHost {
             .authorization(method, path_with_query, body, &ts, &nonce)?)
     }
 
-    /// [`Merchant::verify`](crate::pay::Merchant::verify): the serial that verified.
-    pub fn verify(&self, headers_json: &str, body: &str, now: f64) -> HostResult<String> {
+    /// [`Merchant::verify`](crate::pay::Merchant::verify) (the RSA operation in the core) of
+    /// the `Wechatpay-*` header values the host read: the serial that verified.
+    pub fn verify(&self, headers: crate::pay::Headers, body: &str, now: f64) -> HostResult<String> {
         let now = host_seconds("now", now)?;
-        let h = parse_pay_headers(headers_json)?;
-        Ok(self.inner.verify(&h, body.as_bytes(), now)?)
+        Ok(self.inner.verify(&headers, body.as_bytes(), now)?)
     }
 
-    /// [`Merchant::open_notification`](crate::pay::Merchant::open_notification):
-    /// `[serial, resource plaintext]` (the host parses the body it already holds).
+    /// [`Merchant::open_notification`](crate::pay::Merchant::open_notification) (the RSA
+    /// operation in the core): the resource plaintext (the host parses the body it holds).
     pub fn open_notification(
         &self,
-        headers_json: &str,
+        headers: crate::pay::Headers,
         body: &str,
         now: f64,
-    ) -> HostResult<Vec<String>> {
+    ) -> HostResult<String> {
         let now = host_seconds("now", now)?;
-        let h = parse_pay_headers(headers_json)?;
-        let n = self.inner.open_notification(&h, body.as_bytes(), now)?;
-        let text = String::from_utf8(n.resource.to_vec()).map_err(|_| Error::MalformedEnvelope)?;
-        Ok(vec![n.serial, text])
+        let n = self
+            .inner
+            .open_notification(&headers, body.as_bytes(), now)?;
+        Ok(String::from_utf8(n.resource.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
     }
 
-    /// [`Verifier::precheck`](crate::pay::Verifier::precheck), for a host that verifies the
-    /// signature itself: `[serial, timestamp, nonce, signature]`; the host verifies SHA256withRSA
-    /// over `timestamp\nnonce\nbody\n` with [`WechatPayHost::platform_public_key`]`(serial)`.
-    pub fn precheck(&self, headers_json: &str, body_len: f64, now: f64) -> HostResult<Vec<String>> {
+    /// [`Verifier::verify_host_verified`](crate::pay::Verifier::verify_host_verified): every
+    /// check, then the verdict of a host that verified the signature with the key
+    /// [`WechatPayHost::platform_public_keys`] gave under `key_id`. The serial.
+    pub fn verify_host_verified(
+        &self,
+        headers: crate::pay::Headers,
+        verdict: crate::pay::HostVerdict<'_>,
+        body_len: f64,
+        now: f64,
+    ) -> HostResult<String> {
         let now = host_seconds("now", now)?;
-        let len = host_seconds("bodyLength", body_len)?;
-        let h = parse_pay_headers(headers_json)?;
-        let (serial, _, _) =
-            self.inner
-                .verifier()
-                .precheck(&h, usize::try_from(len).unwrap_or(usize::MAX), now)?;
-        Ok(vec![
-            serial,
-            h.timestamp.unwrap_or_default(),
-            h.nonce.unwrap_or_default(),
-            h.signature.unwrap_or_default(),
-        ])
+        let len = host_length(body_len)?;
+        Ok(self
+            .inner
+            .verifier()
+            .verify_host_verified(&headers, verdict, len, now)?)
     }
 
-    /// [`Merchant::open_verified`](crate::pay::Merchant::open_verified): the resource plaintext
-    /// of a callback whose signature the host verified.
-    pub fn open_verified(&self, body: &str) -> HostResult<String> {
-        let plain = self.inner.open_verified(body.as_bytes())?;
+    /// [`Merchant::open_host_verified`](crate::pay::Merchant::open_host_verified): one call
+    /// after the host's RSA verification: every check, the verdict, then the resource
+    /// decrypted: the plaintext.
+    pub fn open_host_verified(
+        &self,
+        headers: crate::pay::Headers,
+        verdict: crate::pay::HostVerdict<'_>,
+        body_len: f64,
+        resource: crate::pay::ResourceInput<'_>,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let len = host_length(body_len)?;
+        let plain = self
+            .inner
+            .open_host_verified(&headers, verdict, len, resource, now)?;
         Ok(String::from_utf8(plain.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
     }
 
-    /// The held platform key `id` as SPKI PEM (validated: RSA 2048..=8192), for a host that
-    /// imports it once into node:crypto or WebCrypto.
-    pub fn platform_public_key(&self, id: &str) -> HostResult<String> {
-        let key = self.inner.verifier().key(id).ok_or(Error::UnknownSerial)?;
-        Ok(key.to_spki_pem()?)
+    /// The held platform keys, validated (RSA 2048..=8192), as `[[id, base64 SPKI DER], ...]`
+    /// for a host that imports them once into node:crypto or WebCrypto.
+    pub fn platform_public_keys(&self) -> HostResult<String> {
+        spki_list_json(self.inner.verifier().keys())
     }
 
     /// Decrypts a `resource` object (JSON text): the plaintext (UTF-8).
@@ -1452,48 +1491,132 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
 
-            /// `verify(headersJson, body, now)`: the serial.
+            /// `verify(timestamp?, nonce?, signature?, serial?, body, now)`: the serial (the
+            /// `Wechatpay-*` header values as plain strings, `undefined` when absent).
             #[$bind(js_name = "verify")]
-            pub fn verify(&self, headers_json: String, body: String, now: f64) -> Result<String> {
-                self.inner.verify(&headers_json, &body, now).map_err($to_js)
+            pub fn verify(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                self.inner.verify(h, &body, now).map_err($to_js)
             }
 
-            /// `openNotification(headersJson, body, now)`: `[serial, resource plaintext]`.
+            /// `openNotification(timestamp?, nonce?, signature?, serial?, body, now)`: the
+            /// resource plaintext.
             #[$bind(js_name = "openNotification")]
             pub fn open_notification(
                 &self,
-                headers_json: String,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
                 body: String,
                 now: f64,
-            ) -> Result<Vec<String>> {
-                self.inner
-                    .open_notification(&headers_json, &body, now)
-                    .map_err($to_js)
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                self.inner.open_notification(h, &body, now).map_err($to_js)
             }
 
-            /// `precheck(headersJson, bodyLength, now)`: `[serial, timestamp, nonce, signature]`.
-            #[$bind(js_name = "precheck")]
-            pub fn precheck(
+            /// `verifyHostVerified(timestamp?, nonce?, signature?, serial?, keyId?,
+            /// signatureValid, bodyLength, now)`: the serial.
+            #[$bind(js_name = "verifyHostVerified")]
+            #[allow(clippy::too_many_arguments)] // plain strings: no JSON at the boundary
+            pub fn verify_host_verified(
                 &self,
-                headers_json: String,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                key_id: Option<String>,
+                signature_valid: bool,
                 body_len: f64,
                 now: f64,
-            ) -> Result<Vec<String>> {
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                let verdict = $crate::pay::HostVerdict {
+                    key_id: key_id.as_deref(),
+                    valid: signature_valid,
+                };
                 self.inner
-                    .precheck(&headers_json, body_len, now)
+                    .verify_host_verified(h, verdict, body_len, now)
                     .map_err($to_js)
             }
 
-            /// `openVerified(body)`: the resource plaintext.
-            #[$bind(js_name = "openVerified")]
-            pub fn open_verified(&self, body: String) -> Result<String> {
-                self.inner.open_verified(&body).map_err($to_js)
+            /// `openHostVerified(timestamp?, nonce?, signature?, serial?, keyId?,
+            /// signatureValid, bodyLength, now, algorithm, ciphertext, nonce, associatedData)`:
+            /// the resource plaintext, the resource's members read by the host.
+            #[$bind(js_name = "openHostVerified")]
+            #[allow(clippy::too_many_arguments)] // plain strings: no JSON at the boundary
+            pub fn open_host_verified(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                key_id: Option<String>,
+                signature_valid: bool,
+                body_len: f64,
+                now: f64,
+                algorithm: String,
+                ciphertext: String,
+                resource_nonce: String,
+                associated_data: String,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                let verdict = $crate::pay::HostVerdict {
+                    key_id: key_id.as_deref(),
+                    valid: signature_valid,
+                };
+                let r = $crate::pay::Resource {
+                    algorithm,
+                    ciphertext,
+                    nonce: resource_nonce,
+                    associated_data,
+                    original_type: String::new(),
+                };
+                let input = $crate::pay::ResourceInput::Fields(&r);
+                self.inner
+                    .open_host_verified(h, verdict, body_len, input, now)
+                    .map_err($to_js)
             }
 
-            /// `platformPublicKey(id)`: SPKI PEM.
-            #[$bind(js_name = "platformPublicKey")]
-            pub fn platform_public_key(&self, id: String) -> Result<String> {
-                self.inner.platform_public_key(&id).map_err($to_js)
+            /// `openHostVerifiedBody(timestamp?, nonce?, signature?, serial?, keyId?,
+            /// signatureValid, body, now)`: as `openHostVerified`, the core parsing the body
+            /// (one the host did not recognise as a callback: the core's errors).
+            #[$bind(js_name = "openHostVerifiedBody")]
+            #[allow(clippy::too_many_arguments)] // plain strings: no JSON at the boundary
+            pub fn open_host_verified_body(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                key_id: Option<String>,
+                signature_valid: bool,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                let verdict = $crate::pay::HostVerdict {
+                    key_id: key_id.as_deref(),
+                    valid: signature_valid,
+                };
+                let input = $crate::pay::ResourceInput::Body(body.as_bytes());
+                self.inner
+                    .open_host_verified(h, verdict, body.len() as f64, input, now)
+                    .map_err($to_js)
+            }
+
+            /// `platformPublicKeys()`: JSON `[[id, base64 SPKI DER], ...]`.
+            #[$bind(js_name = "platformPublicKeys")]
+            pub fn platform_public_keys(&self) -> Result<String> {
+                self.inner.platform_public_keys().map_err($to_js)
             }
 
             /// `decryptResource(resourceJson)`: the plaintext.
@@ -1645,6 +1768,7 @@ mod tests {
             assert_eq!(row["message"], e.description());
         }
         assert_eq!(policy["maxAgeSecondsLimit"], 4_294_967_296u64);
+        assert_eq!(policy["payMaxBodyBytes"], crate::pay::MAX_BODY_LEN);
     }
 
     #[test]

@@ -332,11 +332,21 @@ impl Verifier {
 
     /// The held key with this id (serials compared without regard to letter case).
     pub fn key(&self, id: &str) -> Option<&RsaPublicKey> {
+        self.held(id).map(|k| &k.key)
+    }
+
+    fn held(&self, id: &str) -> Option<&HeldKey> {
         self.keys
             .iter()
             .find(|k| k.id.len() == id.len() && ct_eq(k.id.as_bytes(), id.as_bytes()))
             .or_else(|| self.keys.iter().find(|k| k.id.eq_ignore_ascii_case(id)))
-            .map(|k| &k.key)
+    }
+
+    /// The held keys as (id, key), in the order added: what a host imports once into its own
+    /// crypto (node:crypto, WebCrypto) to verify signatures for
+    /// [`Verifier::verify_host_verified`].
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &RsaPublicKey)> {
+        self.keys.iter().map(|k| (k.id.as_str(), &k.key))
     }
 
     /// The key to encrypt sensitive fields with: a 微信支付公钥 when one is held (the newest
@@ -349,17 +359,11 @@ impl Verifier {
             .map(|(_, k)| (k.id.as_str(), &k.key))
     }
 
-    /// Everything of [`Verifier::verify`] but the RSA operation, for a host that verifies with
-    /// its own crypto (node:crypto, WebCrypto) and the key [`Verifier::key`] returns: the
-    /// headers are present, the timestamp is within the window, the serial names a held key,
-    /// the signature is not a SIGNTEST probe and is base64 of the key's length. Returns (the
-    /// serial, the key, the decoded signature). Errors as [`Verifier::verify`].
-    pub fn precheck(
-        &self,
-        headers: &Headers,
-        body_len: usize,
-        now: u64,
-    ) -> Result<(String, &RsaPublicKey, Vec<u8>)> {
+    /// The checks of [`Verifier::verify`] before the RSA operation: the headers are present,
+    /// the body is not over [`MAX_BODY_LEN`], the timestamp is within the window,
+    /// `Wechatpay-Serial` names a held key, the signature is not a SIGNTEST probe and is base64
+    /// of the key's length. Returns the key and the decoded signature.
+    fn check(&self, headers: &Headers, body_len: usize, now: u64) -> Result<(&HeldKey, Vec<u8>)> {
         let ts = headers.timestamp.as_deref().ok_or(Error::MissingField)?;
         headers.nonce.as_deref().ok_or(Error::MissingField)?;
         let sig = headers.signature.as_deref().ok_or(Error::MissingField)?;
@@ -371,33 +375,77 @@ impl Verifier {
         if t.abs_diff(now) > self.max_skew {
             return Err(Error::TimestampWindow);
         }
-        let key = self.key(serial).ok_or(Error::UnknownSerial)?;
+        let held = self.held(serial).ok_or(Error::UnknownSerial)?;
         if sig.starts_with(SIGNTEST_PREFIX) {
             return Err(Error::SignatureInvalid);
         }
         let sig = B64.decode(sig).map_err(|_| Error::SignatureInvalid)?;
-        if sig.len() != key.bits().div_ceil(8) {
+        if sig.len() != held.key.bits().div_ceil(8) {
             return Err(Error::SignatureInvalid);
         }
-        Ok((serial.to_string(), key, sig))
+        Ok((held, sig))
     }
 
     /// Verifies an answer or a callback: the headers are present, `Wechatpay-Timestamp` is
     /// within the window around `now` (Unix seconds), `Wechatpay-Serial` names a held key, and
-    /// the signature verifies over `timestamp\nnonce\n<body>\n`. Returns the serial used.
+    /// the signature verifies over `timestamp\nnonce\n<body>\n`. Returns the serial used (as
+    /// the header gave it).
     ///
     /// Errors: [`Error::MissingField`], [`Error::MalformedEnvelope`] (a timestamp that is not a
     /// number, a body over [`MAX_BODY_LEN`]), [`Error::TimestampWindow`],
     /// [`Error::UnknownSerial`], [`Error::SignatureInvalid`].
     pub fn verify(&self, headers: &Headers, body: &[u8], now: u64) -> Result<String> {
-        let (serial, key, sig) = self.precheck(headers, body.len(), now)?;
+        let (held, sig) = self.check(headers, body.len(), now)?;
         let (ts, nonce) = (
             headers.timestamp.as_deref().unwrap_or_default(),
             headers.nonce.as_deref().unwrap_or_default(),
         );
-        key.verify_pkcs1v15_sha256(&response_message(ts, nonce, body), &sig)?;
-        Ok(serial)
+        held.key
+            .verify_pkcs1v15_sha256(&response_message(ts, nonce, body), &sig)?;
+        Ok(headers.serial.clone().unwrap_or_default())
     }
+
+    /// [`Verifier::verify`] for a host that made the RSA operation itself (node:crypto,
+    /// WebCrypto: SHA256withRSA over `timestamp\nnonce\n<body>\n` of these very header values,
+    /// with the key [`Verifier::keys`] gave under `verdict.key_id`): every check of
+    /// [`Verifier::verify`], in the same order and with the same errors, then the verdict, which
+    /// counts only when it was made with the key `Wechatpay-Serial` names. `body_len` is the
+    /// body's length. Returns the serial (as the header gave it).
+    pub fn verify_host_verified(
+        &self,
+        headers: &Headers,
+        verdict: HostVerdict<'_>,
+        body_len: usize,
+        now: u64,
+    ) -> Result<String> {
+        let (held, _) = self.check(headers, body_len, now)?;
+        if !verdict.valid || verdict.key_id != Some(held.id.as_str()) {
+            return Err(Error::SignatureInvalid);
+        }
+        Ok(headers.serial.clone().unwrap_or_default())
+    }
+}
+
+/// A host's verdict on a platform signature it verified with its own crypto (see
+/// [`Verifier::verify_host_verified`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostVerdict<'a> {
+    /// The id (from [`Verifier::keys`]) of the key the host verified with; `None` when it held
+    /// none for the serial.
+    pub key_id: Option<&'a str>,
+    /// Whether the signature verified.
+    pub valid: bool,
+}
+
+/// Where [`Merchant::open_host_verified`] finds a callback's `resource`.
+#[derive(Clone, Copy, Debug)]
+pub enum ResourceInput<'a> {
+    /// The members of `resource`, read by a host that parsed the body itself (every one a
+    /// string; `associated_data` empty when absent).
+    Fields(&'a Resource),
+    /// The body, for the core to parse (anything a host did not recognise as a JSON object
+    /// with a `resource` object of string members): errors as [`Merchant::open_notification`].
+    Body(&'a [u8]),
 }
 
 /// A `resource` object: `{ algorithm, ciphertext, nonce, associated_data, original_type }`.
@@ -724,10 +772,29 @@ impl Merchant {
         })
     }
 
-    /// The second half of [`Merchant::open_notification`], for a body whose signature the host
-    /// verified after [`Verifier::precheck`]: parses it and decrypts its `resource`. Errors:
+    /// [`Merchant::open_notification`] for a host that verified the signature itself
+    /// ([`Verifier::verify_host_verified`]: every check, in the same order, then the verdict)
+    /// and, usually, parsed the body too ([`ResourceInput::Fields`]): decrypts the `resource`.
+    /// Errors as [`Merchant::open_notification`].
+    pub fn open_host_verified(
+        &self,
+        headers: &Headers,
+        verdict: HostVerdict<'_>,
+        body_len: usize,
+        resource: ResourceInput<'_>,
+        now: u64,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        self.verifier
+            .verify_host_verified(headers, verdict, body_len, now)?;
+        match resource {
+            ResourceInput::Fields(r) => self.decrypt_resource(r),
+            ResourceInput::Body(body) => self.open_verified(body),
+        }
+    }
+
+    /// Parses a body whose signature was verified and decrypts its `resource`. Errors:
     /// [`Error::MalformedEnvelope`], [`Error::MissingField`], [`Error::AeadOpen`].
-    pub fn open_verified(&self, body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    fn open_verified(&self, body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         core::str::from_utf8(body).map_err(|_| Error::MalformedEnvelope)?;
         let v = is_json_object_text(body)?;
         let resource = Resource::from_value(v.get("resource").ok_or(Error::MissingField)?)?;

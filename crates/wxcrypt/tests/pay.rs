@@ -655,36 +655,137 @@ fn headers_in_any_letter_case() {
 }
 
 #[test]
-fn precheck_and_parts_for_a_host_that_makes_the_rsa_operation() {
+fn host_verified_callbacks_and_parts_for_a_host_that_makes_the_rsa_operation() {
     let m = both();
     let p = platform(PUB_ID);
     let (h, body) = callback(&p, NOW);
-    let (serial, key, sig) = m.verifier().precheck(&h, body.len(), NOW).unwrap();
-    assert_eq!(serial, PUB_ID);
+    // The host imports the keys the core exports and verifies with the one the serial names.
+    let keys: Vec<(String, RsaPublicKey)> = m
+        .verifier()
+        .keys()
+        .map(|(id, k)| (id.to_string(), k.clone()))
+        .collect();
+    assert_eq!(keys.len(), 2);
+    let (id, key) = keys.iter().find(|(id, _)| id == PUB_ID).unwrap();
     let msg = response_message(
         h.timestamp.as_deref().unwrap(),
         h.nonce.as_deref().unwrap(),
         body.as_bytes(),
     );
+    let sig = B64.decode(h.signature.as_deref().unwrap()).unwrap();
     key.verify_pkcs1v15_sha256(&msg, &sig).unwrap();
-    assert_eq!(&*m.open_verified(body.as_bytes()).unwrap(), TX.as_bytes());
-    let mut x = h.clone();
-    x.signature = Some(B64.encode([0u8; 255]));
+    let ok = HostVerdict {
+        key_id: Some(id),
+        valid: true,
+    };
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let fields = Resource::from_value(&v["resource"]).unwrap();
+    let open = |h: &Headers, verdict: HostVerdict<'_>, len: usize, r: ResourceInput<'_>, now| {
+        m.open_host_verified(h, verdict, len, r, now)
+            .map(|p| p.to_vec())
+    };
+    let all = [
+        ResourceInput::Fields(&fields),
+        ResourceInput::Body(body.as_bytes()),
+    ];
+    for r in all {
+        assert_eq!(open(&h, ok, body.len(), r, NOW).unwrap(), TX.as_bytes());
+        assert_eq!(
+            m.verifier()
+                .verify_host_verified(&h, ok, body.len(), NOW)
+                .unwrap(),
+            PUB_ID
+        );
+        // The verdict counts only with the key the serial names, and only when it says valid.
+        let cert_id = keys.iter().find(|(i, _)| i != PUB_ID).unwrap().0.as_str();
+        for verdict in [
+            HostVerdict {
+                key_id: Some(id),
+                valid: false,
+            },
+            HostVerdict {
+                key_id: Some(cert_id),
+                valid: true,
+            },
+            HostVerdict {
+                key_id: None,
+                valid: true,
+            },
+        ] {
+            assert_eq!(
+                open(&h, verdict, body.len(), r, NOW).unwrap_err(),
+                Error::SignatureInvalid
+            );
+        }
+        // Every check before the verdict keeps its code, whatever the host said.
+        let mut x = h.clone();
+        x.signature = Some(B64.encode([0u8; 255]));
+        assert_eq!(
+            open(&x, ok, body.len(), r, NOW).unwrap_err(),
+            Error::SignatureInvalid
+        );
+        x.signature = Some(format!(
+            "WECHATPAY/SIGNTEST/{}",
+            h.signature.as_deref().unwrap()
+        ));
+        assert_eq!(
+            open(&x, ok, body.len(), r, NOW).unwrap_err(),
+            Error::SignatureInvalid
+        );
+        assert_eq!(
+            open(&h, ok, MAX_BODY_LEN + 1, r, NOW).unwrap_err(),
+            Error::MalformedEnvelope
+        );
+        assert_eq!(
+            open(&h, ok, body.len(), r, NOW + 301).unwrap_err(),
+            Error::TimestampWindow
+        );
+        let mut x = h.clone();
+        x.serial = Some("PUB_KEY_ID_0".into());
+        assert_eq!(
+            open(&x, ok, body.len(), r, NOW).unwrap_err(),
+            Error::UnknownSerial
+        );
+        let mut x = h.clone();
+        x.nonce = None;
+        assert_eq!(
+            open(&x, ok, body.len(), r, NOW).unwrap_err(),
+            Error::MissingField
+        );
+        // The serial in another letter case names the same key.
+        let mut x = h.clone();
+        x.serial = Some(PUB_ID.to_ascii_lowercase());
+        assert_eq!(open(&x, ok, body.len(), r, NOW).unwrap(), TX.as_bytes());
+    }
+    // The resource is decrypted with its tag checked; a body the core parses keeps its codes.
+    let mut bad = fields.clone();
+    bad.ciphertext = B64.encode([1u8; 40]);
     assert_eq!(
-        m.verifier().precheck(&x, body.len(), NOW).unwrap_err(),
-        Error::SignatureInvalid
+        open(&h, ok, body.len(), ResourceInput::Fields(&bad), NOW).unwrap_err(),
+        Error::AeadOpen
     );
-    x.signature = Some("WECHATPAY/SIGNTEST/AAAA".into());
-    assert_eq!(
-        m.verifier().precheck(&x, body.len(), NOW).unwrap_err(),
-        Error::SignatureInvalid
-    );
-    assert_eq!(
-        m.verifier()
-            .precheck(&h, MAX_BODY_LEN + 1, NOW)
+    for (text, code) in [
+        ("[]", Error::MalformedEnvelope),
+        ("{}", Error::MissingField),
+        (r#"{"resource":1}"#, Error::MalformedEnvelope),
+        (
+            r#"{"resource":{"algorithm":"AEAD_AES_256_GCM"}}"#,
+            Error::MissingField,
+        ),
+    ] {
+        assert_eq!(
+            open(
+                &h,
+                ok,
+                body.len(),
+                ResourceInput::Body(text.as_bytes()),
+                NOW
+            )
             .unwrap_err(),
-        Error::MalformedEnvelope
-    );
+            code,
+            "{text}"
+        );
+    }
     let (msg, before, after) = m
         .authorization_parts("GET", "/v3/certificates", "", "1554208460", "N")
         .unwrap();

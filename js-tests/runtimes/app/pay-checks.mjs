@@ -1,8 +1,8 @@
 // wxcrypt/pay in every runtime (issue 19), through the subpath as that runtime resolves it: the
 // merchant's side against the platform side in both key modes at once (the platform certificate
 // and public key published by wechatpay-go's tests, vectors.wechatpay), both RSA operations where
-// this runtime should run them (signatures by WebCrypto everywhere; verification by `host`:
-// 'node:crypto' on Node and Bun, 'webcrypto' on the edge), paySign checked with
+// this runtime should run them (signature and verification by `host`: 'node:crypto' on Node and
+// Bun, 'webcrypto' on the edge), paySign checked with
 // WebCrypto, and refusals with their codes. Plain code, no Node built-ins.
 // `runPay(pay, vectors, host)` resolves to [{ name, error }].
 
@@ -43,7 +43,7 @@ export async function runPay(pay, vectors, host) {
   const checks = {
     async 'WechatPay: callbacks of both key modes opened, RSA where expected'() {
       const m = merchant()
-      eq(m.signer, 'webcrypto', 'signer')
+      eq(m.signer, host, 'signer')
       eq(m.verifier, host, 'verifier')
       for (const serial of [w.keys.platform_certificate_serial, PUB_ID]) {
         const n = platform(serial).notification({ resource: TX }, { timestamp: NOW })

@@ -3,19 +3,23 @@
 // WechatPayPlatform (WeChat Pay's side, for simulators and tests). The core
 // (wxcrypt::host::WechatPayHost / WechatPayPlatformHost, wxcrypt::pay) parses and checks every key
 // and certificate, builds every signed string and header, chooses the platform key by
-// Wechatpay-Serial, checks the clock window, verifies every signature (SIGNTEST probes fail),
-// decrypts every resource (the GCM tag always checked) and encrypts sensitive fields. This file
-// checks argument types and, like ApiSecurity, may hand the RSA operations to the host's crypto
-// (node:crypto on Node, WebCrypto on the edge) with the keys the core validated: the merchant's
-// SHA256withRSA signature over the core-built string (`signer`), and the RSA verification of a
-// platform signature after the core's precheck (`verifier`: headers, clock window, serial,
-// SIGNTEST, the signature's base64 and length); the resource is then decrypted by the core.
+// Wechatpay-Serial, checks the clock window, makes every check on a signature (SIGNTEST probes
+// fail), decrypts every resource (the GCM tag always checked) and encrypts sensitive fields. This
+// file checks argument types, reads the four Wechatpay-* headers and, like ApiSecurity, may hand
+// the RSA operations to the host's crypto (lib/crypto/sign-node.js on Node, sign-webcrypto.js on
+// the edge: the one layer both features share) with the keys the core validated and exported:
+// the merchant's SHA256withRSA signature over the core-built string (`signer`), and the
+// verification of a platform signature (`verifier`, keys imported once at construction from the
+// core's SPKI export), whose verdict then goes to ONE core call that makes every check (serial
+// held, clock window, SIGNTEST, the signature's form, the verdict made with the serial's key) and
+// decrypts the resource, all as plain strings. The body is parsed once, by JSON.parse.
 const { invalidType, str, secret } = require('../args.js')
 const { WXCryptError } = require('./api.js')
 const { policy } = require('./policy.js')
-const { headerPairs, seconds, options, object, maxSkew } = require('./api-security.js')
+const { seconds, options, object, maxSkew } = require('./api-security.js')
 
 const ERRORS = new Map(policy.errors.map((e) => [e.name, e]))
+const MAX_BODY = policy.payMaxBodyBytes
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** A backend failure (fields `code`, `message`) as a WXCryptError; anything else as it is. */
@@ -51,10 +55,70 @@ function bodyText(name, body) {
   }
 }
 
-/** `{ headers, body }` as [headersJson, bodyText]. */
+const HEADER_SLOT = new Map([
+  ['wechatpay-timestamp', 0],
+  ['wechatpay-nonce', 1],
+  ['wechatpay-signature', 2],
+  ['wechatpay-serial', 3],
+])
+const SHORTEST_HEADER = 'wechatpay-nonce'.length
+
+/**
+ * The four `Wechatpay-*` values of a fetch `Headers` (anything with `forEach`) or a plain object
+ * (names in any letter case, the last one of a name wins; an array value gives its first
+ * element, a number its text; other values are absent), trimmed: `[timestamp, nonce, signature,
+ * serial]`, `undefined` where absent. The core gets these very strings and checks them.
+ */
+function payHeaders(name, headers) {
+  const out = [undefined, undefined, undefined, undefined]
+  const take = (k, v) => {
+    // Most names are not these four (and shorter than any of them): no case folding for those.
+    if (k.length < SHORTEST_HEADER) return
+    const slot = HEADER_SLOT.get(k) ?? HEADER_SLOT.get(k.trim().toLowerCase())
+    if (slot !== undefined) out[slot] = v.trim()
+  }
+  if (headers !== null && typeof headers === 'object' && typeof headers.forEach === 'function' && !Array.isArray(headers)) {
+    headers.forEach((v, k) => {
+      if (typeof k === 'string' && typeof v === 'string') take(k, v)
+    })
+  } else if (headers !== null && typeof headers === 'object' && !Array.isArray(headers)) {
+    for (const k of Object.keys(headers)) {
+      const v = headers[k]
+      const one = Array.isArray(v) ? v[0] : v
+      if (typeof one === 'string') take(k, one)
+      else if (typeof one === 'number') take(k, String(one))
+    }
+  } else throw invalidType(name, 'a Headers object or a plain object', headers)
+  return out
+}
+
+/** `{ headers, body }` as [[timestamp, nonce, signature, serial], bodyText]. */
 function message(name, value) {
   object(name, value)
-  return [headerPairs(`${name}.headers`, value.headers), bodyText(`${name}.body`, value.body)]
+  return [payHeaders(`${name}.headers`, value.headers), bodyText(`${name}.body`, value.body)]
+}
+
+/** A plain object (what JSON.parse gives for `{...}`). */
+function isObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+/** A member the core reads as an optional string. */
+function optionalString(v) {
+  return v === undefined || v === null || typeof v === 'string'
+}
+
+/**
+ * The callback's `resource` when JSON.parse gave a notification the core would accept as it is
+ * (an object whose `resource` is an object of string members): the members the core decrypts,
+ * else undefined (the core then parses the body and names what is wrong).
+ */
+function resourceFields(notification) {
+  const r = isObject(notification) ? notification.resource : undefined
+  if (!isObject(r)) return undefined
+  const { algorithm, ciphertext, nonce, associated_data: ad, original_type: type } = r
+  if (typeof algorithm !== 'string' || typeof ciphertext !== 'string' || typeof nonce !== 'string' || !optionalString(ad) || !optionalString(type)) return undefined
+  return [algorithm, ciphertext, nonce, typeof ad === 'string' ? ad : '']
 }
 
 /** A JSON text parsed, or the text itself when it is not JSON (a certificate PEM). */
@@ -76,6 +140,11 @@ function platformKey(name, k) {
   return { id: str(`${name}.id`, k.id), publicKey: str(`${name}.publicKey`, k.publicKey) }
 }
 
+/** ASCII letters lowercased, nothing else (the core's `eq_ignore_ascii_case`). */
+function asciiLower(s) {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+}
+
 function stamp(name, value) {
   if (value === undefined) return String(Math.floor(Date.now() / 1000))
   if (typeof value === 'number') return String(seconds(name, value))
@@ -84,9 +153,10 @@ function stamp(name, value) {
 
 /**
  * The classes over `binding`; `signer(pkcs8Base64)`, when given, returns `(text) => Promise<base64
- * SHA256withRSA signature>` made by the host's crypto; `verifier(spkiPem)`, when given, returns
- * `(text, signatureB64) => boolean | Promise<boolean>` (the core prechecks everything else: headers,
- * clock window, serial, SIGNTEST, the signature's base64 and length, then decrypts).
+ * SHA256withRSA signature>` made by the host's crypto; `verifier(spkiBase64)`, when given, returns
+ * `(text, signatureB64) => boolean | Promise<boolean>` (SHA256withRSA with that platform key; the
+ * core makes every other check, then decrypts). Both from lib/crypto/sign-node.js or
+ * sign-webcrypto.js, scheme 'pkcs1'.
  */
 function createPay(binding, signer, verifier) {
   /** The merchant's side of WeChat Pay APIv3. */
@@ -94,7 +164,10 @@ function createPay(binding, signer, verifier) {
     #core
     #sign
     #pkcs8
-    #verifiers = new Map()
+    // The platform keys the core validated, imported into the host's crypto: id -> verify
+    // function; #lower: the same by ASCII-lowercase id (the core matches serials in any case).
+    #verifiers
+    #lower
 
     constructor(config) {
       object('config', config)
@@ -112,6 +185,25 @@ function createPay(binding, signer, verifier) {
       this.merchantSerialNo = c.merchantSerialNo
       this.#core = call(() => new binding.WechatPay(JSON.stringify(c)))
       if (signer !== undefined) this.#pkcs8 = call(() => this.#core.privateKeyPkcs8())
+      if (verifier !== undefined) this.#importPlatformKeys()
+    }
+
+    /**
+     * (Re)builds the verify functions from the core's SPKI export, each key imported once (a key
+     * kept under the same id with the same SPKI keeps its import).
+     */
+    #importPlatformKeys() {
+      const old = this.#verifiers
+      this.#verifiers = new Map()
+      this.#lower = new Map()
+      for (const [id, spki] of JSON.parse(call(() => this.#core.platformPublicKeys()))) {
+        const kept = old?.get(id)
+        const entry = kept !== undefined && kept.spki === spki ? kept : { spki, verify: verifier(spki) }
+        this.#verifiers.set(id, entry)
+        // The first key of a name in any letter case, as the core picks it.
+        const lower = asciiLower(id)
+        if (!this.#lower.has(lower)) this.#lower.set(lower, [id, entry])
+      }
     }
 
     /** Where the merchant private-key operation runs: `'rust'`, `'node:crypto'` or `'webcrypto'`. */
@@ -128,7 +220,7 @@ function createPay(binding, signer, verifier) {
     addPlatformKey(key) {
       const k = JSON.stringify(platformKey('key', key))
       const id = call(() => this.#core.addPlatformKey(k))
-      this.#verifiers.delete(id)
+      if (verifier !== undefined) this.#importPlatformKeys()
       return id
     }
 
@@ -137,17 +229,33 @@ function createPay(binding, signer, verifier) {
       return verifier === undefined ? 'rust' : verifier.host
     }
 
-    /** Verifies `{ headers, body }`: the serial (throws a WXCryptError). */
-    async #verify(headers, body, now) {
-      if (verifier === undefined) return call(() => this.#core.verify(headers, body, now))
-      const [serial, ts, nonce, signature] = call(() => this.#core.precheck(headers, body.length, now))
-      let verify = this.#verifiers.get(serial)
-      if (verify === undefined) {
-        verify = verifier(call(() => this.#core.platformPublicKey(serial)))
-        this.#verifiers.set(serial, verify)
+    /**
+     * The held key the serial names for the host's verification: `[keyId, verify]` (the id as
+     * the core holds it: the serial itself, else the first held id equal to it in another letter
+     * case, as the core picks it), or undefined when the host cannot verify: no such key, a
+     * header missing, a body over the core's limit (the core refuses all of those before any
+     * verdict).
+     */
+    #hostKey(ts, nonce, signature, serial, body) {
+      if (ts === undefined || nonce === undefined || signature === undefined || serial === undefined || body.length > MAX_BODY) return undefined
+      const entry = this.#verifiers.get(serial)
+      if (entry !== undefined) return [serial, entry.verify]
+      const found = this.#lower.get(asciiLower(serial))
+      return found === undefined ? undefined : [found[0], found[1].verify]
+    }
+
+    /**
+     * The host's verdict with `verify` over `timestamp\nnonce\nbody\n`: a boolean, or a promise
+     * of one (WebCrypto; node:crypto answers synchronously, and then nothing is awaited). A
+     * verifier that throws says false.
+     */
+    static #verdict(verify, ts, nonce, signature, body) {
+      try {
+        const valid = verify(`${ts}\n${nonce}\n${body}\n`, signature)
+        return typeof valid === 'boolean' ? valid : Promise.resolve(valid).then((v) => v === true, () => false)
+      } catch {
+        return false
       }
-      if (!(await verify(`${ts}\n${nonce}\n${body}\n`, signature))) throw coded('SignatureInvalid')
-      return serial
     }
 
     async #signText(text) {
@@ -183,9 +291,14 @@ function createPay(binding, signer, verifier) {
      * the platform key that verified it.
      */
     async verify(response, opts = undefined) {
-      const [headers, body] = message('response', response)
+      const [[ts, nonce, signature, serial], body] = message('response', response)
       const now = seconds('options.now', options('options', opts).now)
-      return { serial: await this.#verify(headers, body, now) }
+      if (verifier === undefined) return { serial: call(() => this.#core.verify(ts, nonce, signature, serial, body, now)) }
+      const key = this.#hostKey(ts, nonce, signature, serial, body)
+      let valid = key === undefined ? false : WechatPay.#verdict(key[1], ts, nonce, signature, body)
+      if (typeof valid !== 'boolean') valid = await valid
+      const keyId = key === undefined ? undefined : key[0]
+      return { serial: call(() => this.#core.verifyHostVerified(ts, nonce, signature, serial, keyId, valid, body.length, now)) }
     }
 
     /**
@@ -193,15 +306,36 @@ function createPay(binding, signer, verifier) {
      * `resource` replaced by the decrypted, parsed resource.
      */
     async openNotification(request, opts = undefined) {
-      const [headers, body] = message('request', request)
+      const [[ts, nonce, signature, serial], body] = message('request', request)
       const now = seconds('options.now', options('options', opts).now)
       let plaintext
-      if (verifier === undefined) [, plaintext] = call(() => this.#core.openNotification(headers, body, now))
+      let notification
+      if (verifier === undefined) plaintext = call(() => this.#core.openNotification(ts, nonce, signature, serial, body, now))
       else {
-        await this.#verify(headers, body, now)
-        plaintext = call(() => this.#core.openVerified(body))
+        const key = this.#hostKey(ts, nonce, signature, serial, body)
+        let valid = key === undefined ? false : WechatPay.#verdict(key[1], ts, nonce, signature, body)
+        if (typeof valid !== 'boolean') valid = await valid
+        const keyId = key === undefined ? undefined : key[0]
+        if (valid) {
+          try {
+            notification = JSON.parse(body)
+          } catch {
+            notification = undefined
+          }
+        }
+        const r = resourceFields(notification)
+        plaintext =
+          r === undefined
+            ? call(() => this.#core.openHostVerifiedBody(ts, nonce, signature, serial, keyId, valid, body, now))
+            : call(() => this.#core.openHostVerified(ts, nonce, signature, serial, keyId, valid, body.length, now, r[0], r[1], r[2], r[3]))
       }
-      const notification = JSON.parse(body)
+      if (notification === undefined) {
+        try {
+          notification = JSON.parse(body)
+        } catch {
+          throw coded('MalformedEnvelope')
+        }
+      }
       notification.resource = parsedOrText(plaintext)
       return notification
     }

@@ -8,6 +8,6 @@ import { createPay } from './pay.mjs'
 import { webCryptoSigner, webCryptoVerifier } from './sign-webcrypto.mjs'
 import { WXCryptError, ErrorCode } from './api.mjs'
 
-export const { WechatPay, WechatPayPlatform } = createPay(binding, webCryptoSigner('pkcs1'), webCryptoVerifier())
+export const { WechatPay, WechatPayPlatform } = createPay(binding, webCryptoSigner('pkcs1'), webCryptoVerifier('pkcs1'))
 export const backend = 'wasm'
 export { WXCryptError, ErrorCode }
