@@ -107,8 +107,8 @@ function sealed(json, signature) {
 
 /**
  * The classes over `binding`; `call` turns the backend's coded failures into WXCryptError;
- * `rsaSigner(pkcs8Base64)`, when given, returns `(stringToSign) => Promise<base64 signature>`
- * (RSA-PSS SHA-256 salt 32) made by the host's crypto.
+ * `rsaSigner(pkcs8Base64)`, when given, returns `(stringToSign) => base64 signature` (or a
+ * Promise of one; RSA-PSS SHA-256 salt 32) made by the host's crypto.
  */
 function createApiSecurity(binding, call, rsaSigner) {
   /**

@@ -152,8 +152,8 @@ function stamp(name, value) {
 }
 
 /**
- * The classes over `binding`; `signer(pkcs8Base64)`, when given, returns `(text) => Promise<base64
- * SHA256withRSA signature>` made by the host's crypto; `verifier(spkiBase64)`, when given, returns
+ * The classes over `binding`; `signer(pkcs8Base64)`, when given, returns `(text) => base64
+ * SHA256withRSA signature` (or a Promise of one) made by the host's crypto; `verifier(spkiBase64)`, when given, returns
  * `(text, signatureB64) => boolean | Promise<boolean>` (SHA256withRSA with that platform key; the
  * core makes every other check, then decrypts). Both from lib/crypto/sign-node.js or
  * sign-webcrypto.js, scheme 'pkcs1'.
@@ -258,7 +258,8 @@ function createPay(binding, signer, verifier) {
       }
     }
 
-    async #signText(text) {
+    /** The host's signature over `text`: base64, or a promise of it (WebCrypto). */
+    #signText(text) {
       if (this.#sign === undefined) {
         this.#sign = signer(this.#pkcs8)
         this.#pkcs8 = undefined
@@ -282,7 +283,9 @@ function createPay(binding, signer, verifier) {
         return call(() => this.#core.authorization(m, p, b, ts, nonce))
       }
       const [text, before, after] = call(() => this.#core.authorizationParts(m, p, b, ts, nonce))
-      return before + (await this.#signText(text)) + after
+      let signature = this.#signText(text)
+      if (typeof signature !== 'string') signature = await signature
+      return before + signature + after
     }
 
     /**
@@ -367,7 +370,8 @@ function createPay(binding, signer, verifier) {
       } else {
         let text
         ;[timeStamp, nonceStr, pkg, text] = call(() => this.#core.paymentParams(appId, prepayId, ts, nonce))
-        paySign = await this.#signText(text)
+        paySign = this.#signText(text)
+        if (typeof paySign !== 'string') paySign = await paySign
       }
       return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign }
     }

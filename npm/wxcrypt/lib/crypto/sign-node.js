@@ -7,15 +7,15 @@
 const crypto = require('node:crypto')
 
 /**
- * Signature: `(pkcs8Base64) => (text) => Promise<base64>`. `scheme` 'pss' (ApiSecurity, salt 32,
- * the default) or 'pkcs1' (WeChat Pay's SHA256withRSA). `.verifier` is {@link nodeVerifier} of
- * the same scheme.
+ * Signature: `(pkcs8Base64) => (text) => base64`, synchronous (callers await it as they await
+ * WebCrypto's promise). `scheme` 'pss' (ApiSecurity, salt 32, the default) or 'pkcs1' (WeChat
+ * Pay's SHA256withRSA). `.verifier` is {@link nodeVerifier} of the same scheme.
  */
 function nodeSigner(scheme = 'pss') {
   const make = (pkcs8) => {
     const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' })
     const opts = scheme === 'pkcs1' ? key : { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
-    return async (text) => crypto.sign('sha256', Buffer.from(text, 'utf8'), opts).toString('base64')
+    return (text) => crypto.sign('sha256', Buffer.from(text, 'utf8'), opts).toString('base64')
   }
   make.host = 'node:crypto'
   make.verifier = nodeVerifier(scheme)
