@@ -86,7 +86,7 @@ export declare class WechatPay {
   readonly merchantSerialNo: string
   /** Where the merchant's private-key operation runs: `'rust'`, `'node:crypto'` or `'webcrypto'`. */
   readonly signer: 'rust' | 'node:crypto' | 'webcrypto'
-  /** Where platform signatures are verified (after the core's checks): `'rust'`, `'node:crypto'` or `'webcrypto'`. */
+  /** Where platform signatures are verified (the core makes every other check and counts the verdict only from the key the serial names): `'rust'`, `'node:crypto'` or `'webcrypto'`. */
   readonly verifier: 'rust' | 'node:crypto' | 'webcrypto'
   /** The ids of the platform keys held. */
   readonly platformKeyIds: string[]
