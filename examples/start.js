@@ -4,14 +4,19 @@
 // GET /demo/curl prints a fresh set (wx.login codes are single use).
 const crypto = require('node:crypto')
 const WXBizDataCrypt = require('wxcrypt')
-const { createSimulator, generateApiSecurityKeys } = require('wxcrypt/simulator')
+const { createSimulator, createPaySimulator, generateApiSecurityKeys } = require('wxcrypt/simulator')
 const { createApp } = require('./koa/app.js')
 const { createDemoPage } = require('./koa/demo-page.js')
+const { WechatPayClient, payNotifyKoa } = require('wxcrypt/pay-client')
 
 const APP_ID = 'wx0123456789abcdef'
 const SECRET = crypto.randomBytes(16).toString('hex')
 const PUSH_TOKEN = 'wxcrypt-demo-token'
 const ENCODING_AES_KEY = crypto.randomBytes(32).toString('base64').slice(0, 43)
+const MCH_ID = '1900000109'
+// Which platform key signs WeChat Pay's answers and callbacks: 'both' (at random) is the ~7-day
+// switch-over from the platform certificate to the public key; PAY_KEY_MODE=certificate|publicKey.
+const PAY_KEY_MODE = process.env.PAY_KEY_MODE || 'both'
 const DEMO_USER = { nickName: 'Band', gender: 1, language: 'en', city: 'Guangzhou', province: 'Guangdong', country: 'CN', avatarUrl: 'https://example.com/a.png' }
 
 function sh(value) {
@@ -58,6 +63,31 @@ function walkthrough(sim, base) {
   ].join('\n')
 }
 
+/** The merchant (a fresh key and APIv3 key), the WeChat Pay simulator, and the client for the app. */
+async function startPay(port) {
+  const merchant = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const merchantSerialNo = crypto.randomBytes(20).toString('hex').toUpperCase()
+  const apiV3Key = crypto.randomBytes(16).toString('hex')
+  const paySim = await createPaySimulator({
+    mchId: MCH_ID,
+    merchantSerialNo,
+    merchantPublicKey: merchant.publicKey,
+    apiV3Key,
+    appId: APP_ID,
+    mode: PAY_KEY_MODE,
+  })
+  const client = new WechatPayClient({
+    mchId: MCH_ID,
+    merchantSerialNo,
+    merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    apiV3Key,
+    platformKeys: paySim.platformKeys,
+    appId: APP_ID,
+    baseUrl: paySim.url,
+  })
+  return { paySim, pay: { client, payNotifyKoa, notifyUrl: `http://127.0.0.1:${port}/pay/notify` } }
+}
+
 async function main() {
   const port = Number(process.env.PORT || 3000)
   // The simulator plays WeChat in server-API security mode (服务端 API 签名加密) with a local key
@@ -66,12 +96,14 @@ async function main() {
   const keys = generateApiSecurityKeys({ appId: APP_ID })
   const sim = await createSimulator({ appId: APP_ID, secret: SECRET, apiSecurity: keys.platform })
   // #endregion apisec-simulator
+  const { paySim, pay } = await startPay(port)
   // The browser page at `/` (examples/koa/page): the mini program side; it shows the server's log
   // lines and, with its switch on, the sealed calls to WeChat beside the plain ones.
-  const page = createDemoPage({ sim, appId: APP_ID, push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY }, user: DEMO_USER })
+  const page = createDemoPage({ sim, paySim, appId: APP_ID, push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY }, user: DEMO_USER })
   const app = createApp({
     wechat: { appId: APP_ID, secret: SECRET, baseUrl: sim.url, apiSecurity: { ...keys.app, onExchange: page.onWeChatExchange } },
     push: { token: PUSH_TOKEN, encodingAESKey: ENCODING_AES_KEY },
+    pay,
     logger: page.logger,
   })
   app.use(page.middleware)
@@ -90,6 +122,7 @@ async function main() {
     server.once('error', reject)
   })
   console.log(`wxcrypt ${WXBizDataCrypt.backend} backend: Koa demo on ${base}, WeChat simulator on ${sim.url} (appid ${APP_ID})`)
+  console.log(`WeChat Pay simulator on ${paySim.url} (mchid ${MCH_ID}, answers signed by ${PAY_KEY_MODE === 'both' ? 'the certificate or the public key, at random' : `the platform ${PAY_KEY_MODE}`})`)
   console.log(`Open ${base}/ in a browser: a page that plays the mini program, step by step.`)
   console.log('Or paste these lines into another shell (bash or zsh):\n')
   console.log(walkthrough(sim, base))
@@ -98,7 +131,7 @@ async function main() {
   const stop = () => {
     server.close()
     server.closeAllConnections()
-    sim.close().then(() => process.exit(0))
+    Promise.all([sim.close(), paySim.close()]).then(() => process.exit(0))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -7,6 +7,7 @@
 //   POST /token {code, encryptedData, iv}       -> login and phone number in one call (the
 //                                                  tutorials' route: wx.login BEFORE getPhoneNumber)
 //   GET|POST /wechat/push                       -> message push (wxcrypt/koa)
+//   POST /orders, GET /orders/:no, POST /pay/notify -> WeChat Pay (with options.pay: ./pay.js)
 //
 // session_key never leaves the server. Every failure is answered with the same small body
 // `{ errcode, errmsg }` (wxcrypt/client's httpAnswer for wxcrypt's own errors); the cause (wxcrypt's
@@ -20,6 +21,7 @@ const WXBizDataCrypt = require('wxcrypt')
 const wechatPush = require('wxcrypt/koa')
 
 const { createMemoryStore, createSessionStore, httpAnswer, StoreError } = require('wxcrypt/client')
+const { addPayRoutes } = require('./pay.js')
 
 const { WeChatClient, WeChatApiError, WXCryptError } = WXBizDataCrypt
 
@@ -57,8 +59,10 @@ function nonEmpty(body, name) {
  * @param {object} [options.store] sessions and the access token (wxcrypt/client's store shape);
  *   default in memory, `createRedisStore({ url })` from wxcrypt/redis for several processes
  * @param {ReturnType<typeof createSessionStore>} [options.sessions] default createSessionStore({ store })
+ * @param {{ client: object, payNotifyKoa: Function, notifyUrl: string }} [options.pay] enables the
+ *   WeChat Pay routes (./pay.js): a WechatPayClient, wxcrypt/pay's payNotifyKoa, the callback's URL
  */
-function createApp({ wechat, push, logger = defaultLogger(), store = createMemoryStore(), sessions = createSessionStore({ store }) }) {
+function createApp({ wechat, push, pay, logger = defaultLogger(), store = createMemoryStore(), sessions = createSessionStore({ store }) }) {
   const { appId } = wechat
   const client = new WeChatClient({
     appId,
@@ -166,19 +170,29 @@ function createApp({ wechat, push, logger = defaultLogger(), store = createMemor
     })
   }
 
+  if (pay) {
+    const publicError = (status, errcode, errmsg) => new PublicError(status, errcode, errmsg)
+    addPayRoutes(router, { ...pay, store, logger, auth, json, publicError })
+  }
+
   const app = new Koa()
   app.proxy = false
   app.use(async (ctx, next) => {
     try {
       await next()
     } catch (err) {
+      let payAnswer = null
       if (err instanceof WeChatApiError) {
         logger.warn({ event: 'wechat_api_error', route: ctx.path, api: err.api, errcode: err.errcode, code: err.code, hint: err.hint })
+      } else if (err && err.name === 'WechatPayApiError') {
+        // WeChat Pay refused or failed (its code and message, never a key): the client gets 502.
+        logger.warn({ event: 'wechat_pay_error', route: ctx.path, api: err.api, status: err.status, code: err.code, message: err.message })
+        payAnswer = { status: 502, body: { errcode: -1, errmsg: 'payment service unavailable' } }
       } else if (err instanceof StoreError) {
         logger.warn({ event: 'session_store_unavailable', route: ctx.path, code: err.code, op: err.op })
       }
       // wxcrypt's errors (decryption, WeChat API, store) answer as wxcrypt/client maps them.
-      let out = httpAnswer(err)
+      let out = payAnswer || httpAnswer(err)
       if (out === null) {
         if (err instanceof PublicError) out = { status: err.status, body: { errcode: err.errcode, errmsg: err.message } }
         else if (err.status >= 400 && err.status < 500 && err.expose) {

@@ -2,7 +2,8 @@
 // The browser page of `npm start`: at `/`, a page that plays the mini program against the Koa demo
 // (examples/koa/app.js) and its embedded WeChat simulator. Demo only: the /demo/wx/* routes hand
 // the page what the WeChat client would hand a real mini program (wx.login codes, encryptedData +
-// iv, rawData + signature, phone-number codes, and a message push as WeChat's server sends it),
+// iv, rawData + signature, phone-number codes, a message push as WeChat's server sends it, and
+// wx.requestPayment, which makes the WeChat Pay simulator call the server's /pay/notify),
 // and /demo/log shows the server's log lines, so each step on the page shows the cause diagnose()
 // logged for a failure that the client only sees as an opaque "decrypt failed". /demo/wechat shows
 // the server's calls to WeChat in server-API security mode: each one plain and sealed
@@ -52,13 +53,14 @@ function createLogTap(out = console) {
 /**
  * @param {object} options
  * @param {ReturnType<import('wxcrypt/simulator').createSimulator> extends Promise<infer S> ? S : never} options.sim
+ * @param {object} [options.paySim] a createPaySimulator(): enables /demo/wx/requestPayment
  * @param {string} options.appId
  * @param {{ token: string, encodingAESKey: string }} options.push the demo's push settings
  * @param {object} options.user getUserInfo's userInfo (nickName, gender, ...)
  * @param {string} [options.phoneNumber] what getPhoneNumber's encryptedData holds
  * @param {string} [options.codePhoneNumber] what the newer phone code resolves to
  */
-function createDemoPage({ sim, appId, push, user, phoneNumber = '13800138000', codePhoneNumber = '13900139000', out = console }) {
+function createDemoPage({ sim, paySim, appId, push, user, phoneNumber = '13800138000', codePhoneNumber = '13900139000', out = console }) {
   const tap = createLogTap(out)
   const files = {}
   for (const [route, [file, type]] of Object.entries(ASSETS)) {
@@ -140,6 +142,28 @@ function createDemoPage({ sim, appId, push, user, phoneNumber = '13800138000', c
     })
     ctx.body = { method: 'POST', url: `/wechat/push?${query}`, body: { ToUserName: 'gh_demo', Encrypt: env.Encrypt }, message }
   })
+
+  if (paySim) {
+    // wx.requestPayment(params): the WeChat client checks paySign, the user pays, and WeChat Pay
+    // sends TRANSACTION.SUCCESS to the order's notify_url (retrying until the server says 2xx).
+    router.post('/demo/wx/requestPayment', json, (ctx) => {
+      const { openid, ...params } = ctx.request.body || {}
+      try {
+        const delivery = paySim.requestPayment(params)
+        ctx.body = { errMsg: 'requestPayment:ok', notificationId: delivery.id }
+      } catch (err) {
+        ctx.status = 400
+        ctx.body = { errMsg: err.errMsg || 'requestPayment:fail' }
+      }
+    })
+
+    // WeChat repeats a callback it already had an answer for (it does): one more delivery.
+    router.post('/demo/wx/repeatCallback', json, async (ctx) => {
+      const id = ctx.request.body && ctx.request.body.notificationId
+      if (typeof id !== 'string' || !paySim.deliveries.some((d) => d.id === id)) ctx.throw(400, 'notificationId: pay first')
+      ctx.body = { notificationId: id, status: await paySim.resend(id) }
+    })
+  }
 
   // The server's calls to WeChat (security mode) after `after`: the plain parameters and answer
   // beside what went over the wire (the Wechatmp-* headers and the sealed body).

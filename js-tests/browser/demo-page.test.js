@@ -98,7 +98,7 @@ function sealedCalls(page) {
   )
 }
 
-test('the demo page plays the mini program: login, phone (both flows), user info, re-login, a cut, a push', { timeout: 180_000 }, async (t) => {
+test('the demo page plays the mini program: login, phone (both flows), user info, re-login, a cut, a push, order -> pay -> callback -> paid, the sealed calls', { timeout: 180_000 }, async (t) => {
   assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: scripts/browser-test.sh installs Debian's chromium`)
   const demo = await startDemo()
   t.after(() => demo.child.kill('SIGTERM'))
@@ -215,6 +215,41 @@ test('the demo page plays the mini program: login, phone (both flows), user info
   assert.match(push.exchanges[1].request, /^POST \/wechat\/push\?signature=[0-9a-f]{40}&timestamp=\d+&nonce=\d+&openid=o[\w-]+&encrypt_type=aes&msg_signature=[0-9a-f]{40}\n/)
   assert.equal(push.exchanges[1].response, 'HTTP 200\n\nsuccess')
   assert.match(push.exchanges[1].log, /"event":"push","encrypted":true/)
+
+  // WeChat Pay: a JSAPI order through the pay client (answers verified), wx.requestPayment (paySign
+  // checked by the simulated WeChat client), the signed, encrypted callback at /pay/notify, paid.
+  const order = await press('btn-order')
+  assert.equal(order.status, 'ok', order.summary)
+  assert.deepEqual(order.exchanges.map((e) => [e.who, e.path, e.status]), [
+    ['server', '/orders', 200],
+    ['wx', '/demo/wx/requestPayment', 200],
+    ['server', order.exchanges[2].path, 200],
+  ])
+  assert.match(order.exchanges[2].path, /^\/orders\/WXC\d+[0-9a-f]{10}$/)
+  assert.match(order.exchanges[0].request, /^POST \/orders\n.*\nauthorization: Bearer [0-9a-f]{16}…\n\n\{\n  "item": "coffee"\n\}$/)
+  const requestPayment = JSON.parse(order.exchanges[0].response.replace(/^HTTP 200\n\n/, '')).requestPayment
+  assert.equal(requestPayment.appId, 'wx0123456789abcdef')
+  assert.match(requestPayment.package, /^prepay_id=wx\d{14}[0-9a-f]{18}$/)
+  assert.equal(requestPayment.signType, 'RSA')
+  assert.match(requestPayment.timeStamp, /^\d{10}$/)
+  assert.match(requestPayment.nonceStr, /^[A-Za-z0-9]{32}$/)
+  assert.match(requestPayment.paySign, /^[A-Za-z0-9+/]{342}==$/)
+  assert.match(order.exchanges[0].log, /"event":"order_created"/)
+  assert.match(order.exchanges[1].response, /"errMsg": "requestPayment:ok"/)
+  assert.match(order.exchanges[2].response, /"status": "SUCCESS"/)
+  assert.match(order.exchanges[2].response, /"transactionId": "42000\d{23}"/)
+  assert.match(order.exchanges[2].log, /"event":"order_paid"/)
+  assert.match(order.exchanges[2].log, /"event":"pay_notify","outcome":"handled","status":204,"serial":"(PUB_KEY_ID_\d{32}|[0-9A-F]{40})"/)
+  assert.match(order.summary, /^Order WXC\w+ paid \(¥18\.00, transaction 42000\d{23}\)/)
+  assert.match(await page.$eval('#state-order', (e) => e.textContent), /^WXC\w+ SUCCESS$/)
+
+  // WeChat repeats the callback: acknowledged, the handler not run again.
+  const repeat = await press('btn-repeat')
+  assert.equal(repeat.status, 'ok', repeat.summary)
+  assert.match(repeat.exchanges[0].response, /"status": 204/)
+  assert.match(repeat.exchanges[1].log, /"event":"pay_notify","outcome":"duplicate"/)
+  assert.doesNotMatch(repeat.exchanges[1].log, /order_paid/)
+  assert.match(repeat.summary, /without running the handler again/)
 
   // The switch: the server's call to WeChat (getuserphonenumber, API security mode) plain beside
   // what went over the wire, the request and the answer.

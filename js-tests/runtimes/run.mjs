@@ -66,7 +66,8 @@ cpSync(join(root, 'node_modules/hono'), join(stage, 'node_modules/hono'), { recu
   const pub = createPublicKey(api.private_key)
   api.private_key_public = pub.export({ type: 'spki', format: 'pem' })
   api.private_key_spki = pub.export({ type: 'spki', format: 'der' }).toString('base64')
-  writeFileSync(join(stage, 'vectors.json'), JSON.stringify({ ...vectors, api_security: api }))
+  const wechatpay = JSON.parse(readFileSync(join(root, 'vectors/wechatpay.json'), 'utf8'))
+  writeFileSync(join(stage, 'vectors.json'), JSON.stringify({ ...vectors, api_security: api, wechatpay }))
 }
 writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'wxcrypt-runtime-checks', private: true, type: 'module' }, null, 2))
 

@@ -103,3 +103,84 @@ export default createSimulator
 /** A local key set for the simulator (`app` for WeChatClient, `platform` for createSimulator). */
 export function generateApiSecurityKeys(options: { appId: string; algorithm?: 'AES256_GCM+RSAwithSHA256' }): ApiSecurityKeySet
 export function phoneInfo(phoneNumber: string): { phoneNumber: string; purePhoneNumber: string; countryCode: number }
+
+/** Options of {@link createPaySimulator}. */
+export interface PaySimulatorOptions {
+  /** The merchant it serves (`mchid`). */
+  mchId: string
+  /** The merchant certificate serial every `Authorization` must name. */
+  merchantSerialNo: string
+  /** The merchant's public key (PEM, a certificate, or a KeyObject) that checks `Authorization`. */
+  merchantPublicKey: string | import('node:crypto').KeyObject
+  /** The 32-character APIv3 key callbacks and certificates are encrypted under. */
+  apiV3Key: string
+  /**
+   * Which platform key signs answers and callbacks: `'certificate'`, `'publicKey'` (default: what
+   * new merchants get, `PUB_KEY_ID_...`), or `'both'` at random (the ~7-day switch-over).
+   */
+  mode?: 'certificate' | 'publicKey' | 'both'
+  /** If set, the only appid orders may name. */
+  appId?: string
+  /** Multiplies WeChat's callback retry schedule (0.001: 15 s becomes 15 ms). Default 1. */
+  timeScale?: number
+  /** Default 0: a free port. It listens on 127.0.0.1 only. */
+  port?: number
+  /** Clock in milliseconds, default `Date.now`. */
+  now?: () => number
+  /** In `'both'` mode, a value below 0.5 picks the certificate. Default `Math.random`. */
+  random?: () => number
+}
+
+/** One callback the simulator sends until acknowledged. */
+export interface PayDelivery {
+  /** The notification id (the same on every retry). */
+  readonly id: string
+  /** The out_trade_no (TRANSACTION.SUCCESS) or out_refund_no (REFUND.SUCCESS). */
+  readonly key: string
+  readonly eventType: 'TRANSACTION.SUCCESS' | 'REFUND.SUCCESS'
+  readonly notifyUrl: string
+  readonly attempts: number
+  /** The HTTP status of each attempt (0: unreachable or timed out). */
+  readonly statuses: number[]
+  readonly acknowledged: boolean
+  /** Settles when a 2xx came back or the schedule ran out. */
+  readonly done: Promise<{ attempts: number; acknowledged: boolean }>
+}
+
+export type PaySimulatorPlatformKey = { serial: string; certificate: string } | { id: string; publicKey: string }
+
+export interface PaySimulator {
+  /** e.g. `http://127.0.0.1:54321`: the pay client's base URL. */
+  readonly url: string
+  readonly mode: 'certificate' | 'publicKey' | 'both'
+  readonly mchId: string
+  readonly server: Server
+  /** The platform keys a merchant configures for this mode (`new WechatPay({ platformKeys })`). */
+  readonly platformKeys: PaySimulatorPlatformKey[]
+  readonly platformCertificate: { serial: string; certificate: string }
+  readonly platformPublicKey: { id: string; publicKey: string }
+  /** The serial sensitive fields are encrypted to in this mode. */
+  readonly encryptionSerial: string
+  /** The user pays the order of a prepay_id (or out_trade_no): TRANSACTION.SUCCESS goes to its notify_url. */
+  pay(prepayIdOrOutTradeNo: string, options?: { openid?: string }): PayDelivery
+  /**
+   * `wx.requestPayment(params)` as the WeChat client runs it: appId, package and paySign checked
+   * under the merchant key, then {@link PaySimulator.pay}. Throws `requestPayment:fail ...`.
+   */
+  requestPayment(params: { appId: string; timeStamp: string; nonceStr: string; package: string; signType: 'RSA'; paySign: string }): PayDelivery
+  /** Sends an already delivered notification once more (WeChat repeats callbacks): the HTTP status. */
+  resend(notificationId: string): Promise<number>
+  /** The order as a query answers it. */
+  order(outTradeNo: string): Record<string, unknown> | undefined
+  /** Decrypts an RSAES-OAEP sensitive field encrypted to `serial`. */
+  decryptSensitive(ciphertext: string, serial?: string): string
+  readonly deliveries: PayDelivery[]
+  stats(): { requests: number; signErrors: number; callbacks: number; callbackAttempts: number }
+  close(): Promise<void>
+}
+
+/**
+ * Starts a WeChat Pay APIv3 simulator on 127.0.0.1: JSAPI orders, queries, close, refunds,
+ * /v3/certificates, Authorization checked (401 SIGN_ERROR), answers and callbacks signed.
+ */
+export function createPaySimulator(options: PaySimulatorOptions): Promise<PaySimulator>

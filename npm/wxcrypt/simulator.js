@@ -4,5 +4,6 @@
 // "exports" (TypeScript's node10 resolution, older bundlers) find it and simulator.d.ts beside it.
 // Listed, not passed through: type checkers (attw) read the default export from this file.
 const { createSimulator, phoneInfo, generateApiSecurityKeys } = require('./lib/simulator/simulator.js')
-module.exports = { createSimulator, phoneInfo, generateApiSecurityKeys }
+const { createPaySimulator } = require('./lib/simulator/pay.js')
+module.exports = { createSimulator, phoneInfo, generateApiSecurityKeys, createPaySimulator }
 module.exports.default = createSimulator

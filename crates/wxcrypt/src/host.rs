@@ -82,7 +82,9 @@ pub const MAX_AGE_SECONDS_LIMIT: u64 = 1 << 32;
 
 /// What the JS layer needs of the core, as JSON, read once when the package loads: the error
 /// table (every [`Error`] in [`Error::ALL`] order: `name`, `errcode`, `message`) and the
-/// open-data policy's constants (`maxFutureSkewSeconds`, `maxAgeSecondsLimit`).
+/// open-data policy's constants (`maxFutureSkewSeconds`, `maxAgeSecondsLimit`), and the largest
+/// WeChat Pay body the core accepts (`payMaxBodyBytes`: a host skips its own signature check
+/// beyond it, the core refusing the body anyway).
 ///
 /// ```
 /// let policy: serde_json::Value = serde_json::from_str(&wxcrypt::host::policy()).unwrap();
@@ -107,10 +109,11 @@ pub fn policy() -> String {
         })
         .collect();
     format!(
-        r#"{{"errors":[{}],"maxFutureSkewSeconds":{},"maxAgeSecondsLimit":{}}}"#,
+        r#"{{"errors":[{}],"maxFutureSkewSeconds":{},"maxAgeSecondsLimit":{},"payMaxBodyBytes":{}}}"#,
         errors.join(","),
         DecryptOptions::MAX_FUTURE_SKEW_SECONDS,
-        MAX_AGE_SECONDS_LIMIT
+        MAX_AGE_SECONDS_LIMIT,
+        crate::pay::MAX_BODY_LEN
     )
 }
 
@@ -561,20 +564,14 @@ impl ApiSecurityHost {
     /// The held platform RSA keys, validated, as `[[编号, base64 SPKI DER], ...]` for a host that
     /// imports them once (SM2 keys are left out: the core verifies SM2).
     pub fn platform_public_keys(&self) -> HostResult<String> {
-        use crate::json_check::quote;
-        use base64::Engine as _;
-        let mut out = Vec::new();
-        for (sn, key) in self.inner.platform_public_keys() {
-            if let crate::pki::PublicKey::Rsa(k) = key {
-                let der = k.to_spki_der()?;
-                out.push(format!(
-                    r#"[{},"{}"]"#,
-                    quote(sn),
-                    base64::engine::general_purpose::STANDARD.encode(der)
-                ));
-            }
-        }
-        Ok(format!("[{}]", out.join(",")))
+        spki_list_json(
+            self.inner
+                .platform_public_keys()
+                .filter_map(|(sn, key)| match key {
+                    crate::pki::PublicKey::Rsa(k) => Some((sn, k)),
+                    _ => None,
+                }),
+        )
     }
 
     /// The validated private key as base64 PKCS#8 DER, for a host that imports it once into
@@ -662,6 +659,429 @@ impl ApiSecurityPlatformHost {
     }
 }
 
+/// Validated RSA public keys as `[[id, base64 SPKI DER], ...]`, for a host that imports them
+/// once into its own crypto (node:crypto, WebCrypto) and verifies with them: one format for
+/// every such host (ApiSecurity's platform keys, WeChat Pay's platform keys).
+fn spki_list_json<'a>(
+    keys: impl Iterator<Item = (&'a str, &'a crate::pki::RsaPublicKey)>,
+) -> HostResult<String> {
+    use crate::json_check::quote;
+    use base64::Engine as _;
+    let mut out = Vec::new();
+    for (id, key) in keys {
+        let der = key.to_spki_der()?;
+        out.push(format!(
+            r#"[{},"{}"]"#,
+            quote(id),
+            base64::engine::general_purpose::STANDARD.encode(der)
+        ));
+    }
+    Ok(format!("[{}]", out.join(",")))
+}
+
+/// A body length the host counted (`bodyLength`).
+fn host_length(value: f64) -> HostResult<usize> {
+    let n = host_seconds("bodyLength", value)?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// A platform key entry of a host configuration: `{ serial?, certificate }` or
+/// `{ id, publicKey }`, as (kind, id, pem).
+fn platform_key_entry(v: &serde_json::Value) -> HostResult<(bool, Option<String>, String)> {
+    use serde_json::Value::String as S;
+    match (
+        v.get("certificate"),
+        v.get("publicKey"),
+        v.get("serial"),
+        v.get("id"),
+    ) {
+        (Some(S(pem)), None, Some(S(serial)), None) => {
+            Ok((true, Some(serial.clone()), pem.clone()))
+        }
+        (Some(S(pem)), None, None | Some(serde_json::Value::Null), None) => {
+            Ok((true, None, pem.clone()))
+        }
+        (None, Some(S(pem)), None, Some(S(id))) => Ok((false, Some(id.clone()), pem.clone())),
+        _ => Err(HostError::invalid_arg(
+            "platformKeys entries must be { serial, certificate } or { id, publicKey }",
+        )),
+    }
+}
+
+fn add_platform_key(
+    verifier: &mut crate::pay::Verifier,
+    entry: &(bool, Option<String>, String),
+) -> HostResult<String> {
+    let (is_cert, id, pem) = entry;
+    let source = if *is_cert {
+        crate::pay::PlatformKeySource::Certificate {
+            serial: id.as_deref(),
+            pem,
+        }
+    } else {
+        crate::pay::PlatformKeySource::PublicKey {
+            id: id.as_deref().unwrap_or(""),
+            pem,
+        }
+    };
+    Ok(verifier.add(&source)?)
+}
+
+/// The object behind a JS `WechatPay` (the merchant's side of WeChat Pay APIv3,
+/// [`crate::pay::Merchant`]): every key parsed and checked once.
+///
+/// The configuration is JSON text: `{ mchId, merchantSerialNo, merchantPrivateKey, apiV3Key,
+/// platformKeys: [{ serial, certificate } | { id, publicKey }], maxSkewSeconds? }`.
+///
+/// ```
+/// let e = wxcrypt::host::WechatPayHost::new(r#"{"mchId":"1"}"#).unwrap_err();
+/// assert_eq!(e.code(), "ERR_INVALID_ARG_VALUE"); // no merchantSerialNo
+/// ```
+#[derive(Debug)]
+pub struct WechatPayHost {
+    inner: crate::pay::Merchant,
+}
+
+/// A nonce given by the host, or 32 random alphanumerics.
+fn pay_nonce(nonce: Option<&str>) -> HostResult<String> {
+    match nonce {
+        Some(n) => Ok(n.to_string()),
+        None => Ok(crate::pay::random_alnum(32)?),
+    }
+}
+
+impl WechatPayHost {
+    /// The `Wechatpay-*` header values as the host read them (names in any letter case, values
+    /// trimmed: the JS `payHeaders`), as plain strings, absent ones `None`.
+    pub fn headers(
+        timestamp: Option<String>,
+        nonce: Option<String>,
+        signature: Option<String>,
+        serial: Option<String>,
+    ) -> crate::pay::Headers {
+        crate::pay::Headers {
+            timestamp,
+            nonce,
+            signature,
+            serial,
+        }
+    }
+
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<WechatPayHost> {
+        let c = HostConfig::parse(config_json)?;
+        let entries = match c.0.get("platformKeys") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .map(platform_key_entry)
+                .collect::<HostResult<Vec<_>>>()?,
+            Some(_) => return Err(HostError::invalid_arg("platformKeys")),
+        };
+        let (mch_id, serial, key, v3) = (
+            c.string("mchId")?,
+            c.string("merchantSerialNo")?,
+            c.string("merchantPrivateKey")?,
+            c.string("apiV3Key")?,
+        );
+        let mut inner = crate::pay::Merchant::new(&crate::pay::Config {
+            mch_id: &mch_id,
+            merchant_serial_no: &serial,
+            merchant_private_key: &key,
+            api_v3_key: &v3,
+            platform_keys: Vec::new(),
+            max_skew_seconds: c.max_skew()?,
+        })?;
+        for e in &entries {
+            add_platform_key(inner.verifier_mut(), e)?;
+        }
+        Ok(WechatPayHost { inner })
+    }
+
+    /// Adds a platform key (`{ serial?, certificate }` or `{ id, publicKey }`, JSON text), e.g.
+    /// one downloaded from `/v3/certificates`; returns its id.
+    pub fn add_platform_key(&mut self, entry_json: &str) -> HostResult<String> {
+        let v: serde_json::Value = serde_json::from_str(entry_json)
+            .map_err(|_| HostError::invalid_arg("the platform key must be a JSON object"))?;
+        let e = platform_key_entry(&v)?;
+        add_platform_key(self.inner.verifier_mut(), &e)
+    }
+
+    /// The ids of the held platform keys.
+    pub fn platform_key_ids(&self) -> Vec<String> {
+        self.inner.verifier().ids()
+    }
+
+    /// The request's string to sign: `[message, timestamp, nonce]` (nonce random when absent).
+    pub fn authorization_message(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let ts = host_seconds("timestamp", timestamp)?.to_string();
+        let nonce = pay_nonce(nonce)?;
+        let m = self
+            .inner
+            .authorization_message(method, path_with_query, body, &ts, &nonce)?;
+        Ok(vec![m, ts, nonce])
+    }
+
+    /// [`Merchant::authorization_parts`](crate::pay::Merchant::authorization_parts):
+    /// `[message, before, after]`; the header is `before + signature + after`.
+    pub fn authorization_parts(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let ts = host_seconds("timestamp", timestamp)?.to_string();
+        let nonce = pay_nonce(nonce)?;
+        let (m, before, after) =
+            self.inner
+                .authorization_parts(method, path_with_query, body, &ts, &nonce)?;
+        Ok(vec![m, before, after])
+    }
+
+    /// The `Authorization` header with a signature the host made over
+    /// [`WechatPayHost::authorization_message`]'s message.
+    pub fn authorization_with(
+        &self,
+        nonce: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> HostResult<String> {
+        Ok(self.inner.authorization_with(nonce, timestamp, signature)?)
+    }
+
+    /// The `Authorization` header, signed by the core.
+    pub fn authorization(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<String> {
+        let ts = host_seconds("timestamp", timestamp)?.to_string();
+        let nonce = pay_nonce(nonce)?;
+        Ok(self
+            .inner
+            .authorization(method, path_with_query, body, &ts, &nonce)?)
+    }
+
+    /// [`Merchant::verify`](crate::pay::Merchant::verify) (the RSA operation in the core) of
+    /// the `Wechatpay-*` header values the host read: the serial that verified.
+    pub fn verify(&self, headers: crate::pay::Headers, body: &str, now: f64) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        Ok(self.inner.verify(&headers, body.as_bytes(), now)?)
+    }
+
+    /// [`Merchant::open_notification`](crate::pay::Merchant::open_notification) (the RSA
+    /// operation in the core): the resource plaintext (the host parses the body it holds).
+    pub fn open_notification(
+        &self,
+        headers: crate::pay::Headers,
+        body: &str,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let n = self
+            .inner
+            .open_notification(&headers, body.as_bytes(), now)?;
+        Ok(String::from_utf8(n.resource.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// [`Verifier::verify_host_verified`](crate::pay::Verifier::verify_host_verified): every
+    /// check, then the verdict of a host that verified the signature with the key
+    /// [`WechatPayHost::platform_public_keys`] gave under `key_id`. The serial.
+    pub fn verify_host_verified(
+        &self,
+        headers: crate::pay::Headers,
+        verdict: crate::pay::HostVerdict<'_>,
+        body_len: f64,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let len = host_length(body_len)?;
+        Ok(self
+            .inner
+            .verifier()
+            .verify_host_verified(&headers, verdict, len, now)?)
+    }
+
+    /// [`Merchant::open_host_verified`](crate::pay::Merchant::open_host_verified): one call
+    /// after the host's RSA verification: every check, the verdict, then the resource
+    /// decrypted: the plaintext.
+    pub fn open_host_verified(
+        &self,
+        headers: crate::pay::Headers,
+        verdict: crate::pay::HostVerdict<'_>,
+        body_len: f64,
+        resource: crate::pay::ResourceInput<'_>,
+        now: f64,
+    ) -> HostResult<String> {
+        let now = host_seconds("now", now)?;
+        let len = host_length(body_len)?;
+        let plain = self
+            .inner
+            .open_host_verified(&headers, verdict, len, resource, now)?;
+        Ok(String::from_utf8(plain.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// The held platform keys, validated (RSA 2048..=8192), as `[[id, base64 SPKI DER], ...]`
+    /// for a host that imports them once into node:crypto or WebCrypto.
+    pub fn platform_public_keys(&self) -> HostResult<String> {
+        spki_list_json(self.inner.verifier().keys())
+    }
+
+    /// Decrypts a `resource` object (JSON text): the plaintext (UTF-8).
+    pub fn decrypt_resource(&self, resource_json: &str) -> HostResult<String> {
+        let r = crate::pay::Resource::from_json(resource_json)?;
+        let plain = self.inner.decrypt_resource(&r)?;
+        Ok(String::from_utf8(plain.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// Unsigned `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, message]`.
+    pub fn payment_params(
+        &self,
+        app_id: &str,
+        prepay_id: &str,
+        time_stamp: &str,
+        nonce_str: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let nonce = pay_nonce(nonce_str)?;
+        let p = self
+            .inner
+            .payment_params(app_id, prepay_id, time_stamp, &nonce)?;
+        Ok(vec![p.time_stamp, p.nonce_str, p.package, p.message])
+    }
+
+    /// Signed `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, paySign]`.
+    pub fn request_payment_params(
+        &self,
+        app_id: &str,
+        prepay_id: &str,
+        time_stamp: &str,
+        nonce_str: Option<&str>,
+    ) -> HostResult<Vec<String>> {
+        let nonce = pay_nonce(nonce_str)?;
+        let (p, sig) = self
+            .inner
+            .request_payment_params(app_id, prepay_id, time_stamp, &nonce)?;
+        Ok(vec![p.time_stamp, p.nonce_str, p.package, sig])
+    }
+
+    /// [`Merchant::encrypt_sensitive`](crate::pay::Merchant::encrypt_sensitive):
+    /// `[ciphertext, serial]`.
+    pub fn encrypt_sensitive(&self, text: &str, serial: Option<&str>) -> HostResult<Vec<String>> {
+        let (c, s) = self.inner.encrypt_sensitive(text, serial)?;
+        Ok(vec![c, s])
+    }
+
+    /// The validated merchant private key as base64 PKCS#8 DER (for node:crypto / WebCrypto).
+    pub fn private_key_pkcs8(&self) -> HostResult<String> {
+        use base64::Engine as _;
+        let der = self.inner.private_key().to_pkcs8_der()?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(der.as_slice()))
+    }
+}
+
+/// The object behind a JS `WechatPayPlatform` (WeChat Pay's side, for simulators and tests:
+/// [`crate::pay::Platform`]).
+///
+/// The configuration is JSON text: `{ mchId, serial (a certificate serial or PUB_KEY_ID_…),
+/// privateKey, apiV3Key, merchantPublicKey (SPKI or certificate PEM), maxSkewSeconds? }`.
+#[derive(Debug)]
+pub struct WechatPayPlatformHost {
+    inner: crate::pay::Platform,
+}
+
+impl WechatPayPlatformHost {
+    /// Parses the configuration (JSON text) and every key in it.
+    pub fn new(config_json: &str) -> HostResult<WechatPayPlatformHost> {
+        let c = HostConfig::parse(config_json)?;
+        Ok(WechatPayPlatformHost {
+            inner: crate::pay::Platform::new(
+                &c.string("mchId")?,
+                &c.string("serial")?,
+                &c.string("privateKey")?,
+                &c.string("apiV3Key")?,
+                &c.string("merchantPublicKey")?,
+                c.max_skew()?,
+            )?,
+        })
+    }
+
+    /// The id answers carry in `Wechatpay-Serial`.
+    pub fn serial(&self) -> String {
+        self.inner.serial().to_string()
+    }
+
+    /// Signs an answer or callback body: `[[name, value], ...]` as JSON.
+    pub fn sign_response(
+        &self,
+        body: &str,
+        timestamp: f64,
+        nonce: Option<&str>,
+    ) -> HostResult<String> {
+        use crate::json_check::quote;
+        let ts = host_seconds("timestamp", timestamp)?;
+        let s = self.inner.sign_response(body.as_bytes(), ts, nonce)?;
+        let pairs: Vec<String> = s
+            .headers
+            .to_pairs()
+            .iter()
+            .map(|(n, v)| format!("[{},{}]", quote(n), quote(v)))
+            .collect();
+        Ok(format!("[{}]", pairs.join(",")))
+    }
+
+    /// Encrypts a resource: the `resource` object as JSON.
+    pub fn encrypt_resource(
+        &self,
+        plaintext: &str,
+        associated_data: &str,
+        original_type: &str,
+        nonce: Option<&str>,
+    ) -> HostResult<String> {
+        if nonce.is_some_and(|n| n.len() != crate::aead::NONCE_LEN) {
+            return Err(HostError::invalid_arg("nonce must be 12 bytes"));
+        }
+        Ok(self
+            .inner
+            .encrypt_resource(plaintext.as_bytes(), associated_data, original_type, nonce)?
+            .to_json())
+    }
+
+    /// Decrypts a sensitive field (base64 OAEP): the text.
+    pub fn decrypt_sensitive(&self, ciphertext: &str) -> HostResult<String> {
+        let p = self.inner.decrypt_sensitive(ciphertext)?;
+        Ok(String::from_utf8(p.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
+    }
+
+    /// Verifies a merchant request's `Authorization`: `[mchid, serial_no, nonce_str,
+    /// timestamp]`.
+    pub fn verify_authorization(
+        &self,
+        method: &str,
+        path_with_query: &str,
+        body: &str,
+        authorization: &str,
+        now: f64,
+    ) -> HostResult<Vec<String>> {
+        let now = host_seconds("now", now)?;
+        let a =
+            self.inner
+                .verify_authorization(method, path_with_query, body, authorization, now)?;
+        Ok(vec![a.mch_id, a.serial_no, a.nonce, a.timestamp])
+    }
+}
+
 /// Writes the boundary functions every binding exports, with the binding's attribute macro
 /// (`napi` or `wasm_bindgen`) and its conversion of a [`HostError`] into a thrown JS error, so
 /// that the list exists once. The calling crate defines `Result<T>` (its own fallible return
@@ -670,7 +1090,7 @@ impl ApiSecurityPlatformHost {
 /// It exports `policy`, the signature functions, `diagnose`, and the class `MsgCrypt` (a
 /// [`Push`]: constructor `(token, encodingAESKey, appId)`, methods `decrypt`, `decryptFields`,
 /// `encrypt`, `verifyUrl`, `verifyUrlEncrypted`), and the classes `ApiSecurity`
-/// ([`ApiSecurityHost`]) and `ApiSecurityPlatform` ([`ApiSecurityPlatformHost`]). `decryptText` and `verifyRawDataSignature` are each binding's own
+/// ([`ApiSecurityHost`]) and `ApiSecurityPlatform` ([`ApiSecurityPlatformHost`]), `WechatPay` ([`WechatPayHost`]) and `WechatPayPlatform` ([`WechatPayPlatformHost`]). `decryptText` and `verifyRawDataSignature` are each binding's own
 /// fast paths.
 #[macro_export]
 macro_rules! host_boundary {
@@ -1023,6 +1443,372 @@ macro_rules! host_boundary {
                     .map_err($to_js)
             }
         }
+        /// `new WechatPay(configJson)`: [`wxcrypt::host::WechatPayHost`].
+        #[$bind]
+        pub struct WechatPay {
+            inner: $crate::host::WechatPayHost,
+        }
+
+        #[$bind]
+        impl WechatPay {
+            /// Parses every key once; throws the core's key errors.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<WechatPay> {
+                $crate::host::WechatPayHost::new(&config_json)
+                    .map(|inner| WechatPay { inner })
+                    .map_err($to_js)
+            }
+
+            /// `addPlatformKey(entryJson)`: the id.
+            #[$bind(js_name = "addPlatformKey")]
+            pub fn add_platform_key(&mut self, entry_json: String) -> Result<String> {
+                self.inner.add_platform_key(&entry_json).map_err($to_js)
+            }
+
+            /// `platformKeyIds()`.
+            #[$bind(js_name = "platformKeyIds")]
+            pub fn platform_key_ids(&self) -> Vec<String> {
+                self.inner.platform_key_ids()
+            }
+
+            /// `authorizationMessage(method, pathWithQuery, body, timestamp, nonce?)`:
+            /// `[message, timestamp, nonce]`.
+            #[$bind(js_name = "authorizationMessage")]
+            pub fn authorization_message(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .authorization_message(
+                        &method,
+                        &path_with_query,
+                        &body,
+                        timestamp,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `authorizationParts(method, pathWithQuery, body, timestamp, nonce?)`:
+            /// `[message, before, after]`.
+            #[$bind(js_name = "authorizationParts")]
+            pub fn authorization_parts(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .authorization_parts(
+                        &method,
+                        &path_with_query,
+                        &body,
+                        timestamp,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `authorizationWith(nonce, timestamp, signature)`: the header.
+            #[$bind(js_name = "authorizationWith")]
+            pub fn authorization_with(
+                &self,
+                nonce: String,
+                timestamp: String,
+                signature: String,
+            ) -> Result<String> {
+                self.inner
+                    .authorization_with(&nonce, &timestamp, &signature)
+                    .map_err($to_js)
+            }
+
+            /// `authorization(method, pathWithQuery, body, timestamp, nonce?)`: the header,
+            /// signed by the core.
+            #[$bind(js_name = "authorization")]
+            pub fn authorization(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .authorization(
+                        &method,
+                        &path_with_query,
+                        &body,
+                        timestamp,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `verify(timestamp?, nonce?, signature?, serial?, body, now)`: the serial (the
+            /// `Wechatpay-*` header values as plain strings, `undefined` when absent).
+            #[$bind(js_name = "verify")]
+            pub fn verify(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                self.inner.verify(h, &body, now).map_err($to_js)
+            }
+
+            /// `openNotification(timestamp?, nonce?, signature?, serial?, body, now)`: the
+            /// resource plaintext.
+            #[$bind(js_name = "openNotification")]
+            pub fn open_notification(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                self.inner.open_notification(h, &body, now).map_err($to_js)
+            }
+
+            /// `verifyHostVerified(timestamp?, nonce?, signature?, serial?, keyId?,
+            /// signatureValid, bodyLength, now)`: the serial.
+            #[$bind(js_name = "verifyHostVerified")]
+            #[allow(clippy::too_many_arguments)] // plain strings: no JSON at the boundary
+            pub fn verify_host_verified(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                key_id: Option<String>,
+                signature_valid: bool,
+                body_len: f64,
+                now: f64,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                let verdict = $crate::pay::HostVerdict {
+                    key_id: key_id.as_deref(),
+                    valid: signature_valid,
+                };
+                self.inner
+                    .verify_host_verified(h, verdict, body_len, now)
+                    .map_err($to_js)
+            }
+
+            /// `openHostVerified(timestamp?, nonce?, signature?, serial?, keyId?,
+            /// signatureValid, bodyLength, now, algorithm, ciphertext, nonce, associatedData)`:
+            /// the resource plaintext, the resource's members read by the host.
+            #[$bind(js_name = "openHostVerified")]
+            #[allow(clippy::too_many_arguments)] // plain strings: no JSON at the boundary
+            pub fn open_host_verified(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                key_id: Option<String>,
+                signature_valid: bool,
+                body_len: f64,
+                now: f64,
+                algorithm: String,
+                ciphertext: String,
+                resource_nonce: String,
+                associated_data: String,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                let verdict = $crate::pay::HostVerdict {
+                    key_id: key_id.as_deref(),
+                    valid: signature_valid,
+                };
+                let r = $crate::pay::Resource {
+                    algorithm,
+                    ciphertext,
+                    nonce: resource_nonce,
+                    associated_data,
+                    original_type: String::new(),
+                };
+                let input = $crate::pay::ResourceInput::Fields(&r);
+                self.inner
+                    .open_host_verified(h, verdict, body_len, input, now)
+                    .map_err($to_js)
+            }
+
+            /// `openHostVerifiedBody(timestamp?, nonce?, signature?, serial?, keyId?,
+            /// signatureValid, body, now)`: as `openHostVerified`, the core parsing the body
+            /// (one the host did not recognise as a callback: the core's errors).
+            #[$bind(js_name = "openHostVerifiedBody")]
+            #[allow(clippy::too_many_arguments)] // plain strings: no JSON at the boundary
+            pub fn open_host_verified_body(
+                &self,
+                timestamp: Option<String>,
+                nonce: Option<String>,
+                signature: Option<String>,
+                serial: Option<String>,
+                key_id: Option<String>,
+                signature_valid: bool,
+                body: String,
+                now: f64,
+            ) -> Result<String> {
+                let h = $crate::host::WechatPayHost::headers(timestamp, nonce, signature, serial);
+                let verdict = $crate::pay::HostVerdict {
+                    key_id: key_id.as_deref(),
+                    valid: signature_valid,
+                };
+                let input = $crate::pay::ResourceInput::Body(body.as_bytes());
+                self.inner
+                    .open_host_verified(h, verdict, body.len() as f64, input, now)
+                    .map_err($to_js)
+            }
+
+            /// `platformPublicKeys()`: JSON `[[id, base64 SPKI DER], ...]`.
+            #[$bind(js_name = "platformPublicKeys")]
+            pub fn platform_public_keys(&self) -> Result<String> {
+                self.inner.platform_public_keys().map_err($to_js)
+            }
+
+            /// `decryptResource(resourceJson)`: the plaintext.
+            #[$bind(js_name = "decryptResource")]
+            pub fn decrypt_resource(&self, resource_json: String) -> Result<String> {
+                self.inner.decrypt_resource(&resource_json).map_err($to_js)
+            }
+
+            /// `paymentParams(appId, prepayId, timeStamp, nonceStr?)`:
+            /// `[timeStamp, nonceStr, package, message]`.
+            #[$bind(js_name = "paymentParams")]
+            pub fn payment_params(
+                &self,
+                app_id: String,
+                prepay_id: String,
+                time_stamp: String,
+                nonce_str: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .payment_params(&app_id, &prepay_id, &time_stamp, nonce_str.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `requestPaymentParams(appId, prepayId, timeStamp, nonceStr?)`:
+            /// `[timeStamp, nonceStr, package, paySign]`.
+            #[$bind(js_name = "requestPaymentParams")]
+            pub fn request_payment_params(
+                &self,
+                app_id: String,
+                prepay_id: String,
+                time_stamp: String,
+                nonce_str: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .request_payment_params(&app_id, &prepay_id, &time_stamp, nonce_str.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `encryptSensitive(text, serial?)`: `[ciphertext, serial]`.
+            #[$bind(js_name = "encryptSensitive")]
+            pub fn encrypt_sensitive(
+                &self,
+                text: String,
+                serial: Option<String>,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .encrypt_sensitive(&text, serial.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `privateKeyPkcs8()`: the validated merchant key, base64 PKCS#8 DER.
+            #[$bind(js_name = "privateKeyPkcs8")]
+            pub fn private_key_pkcs8(&self) -> Result<String> {
+                self.inner.private_key_pkcs8().map_err($to_js)
+            }
+        }
+
+        /// `new WechatPayPlatform(configJson)`: [`wxcrypt::host::WechatPayPlatformHost`].
+        #[$bind]
+        pub struct WechatPayPlatform {
+            inner: $crate::host::WechatPayPlatformHost,
+        }
+
+        #[$bind]
+        impl WechatPayPlatform {
+            /// Parses every key once.
+            #[$bind(constructor)]
+            pub fn new(config_json: String) -> Result<WechatPayPlatform> {
+                $crate::host::WechatPayPlatformHost::new(&config_json)
+                    .map(|inner| WechatPayPlatform { inner })
+                    .map_err($to_js)
+            }
+
+            /// `serial()`.
+            #[$bind(js_name = "serial")]
+            pub fn serial(&self) -> String {
+                self.inner.serial()
+            }
+
+            /// `signResponse(body, timestamp, nonce?)`: JSON `[[name, value], ...]`.
+            #[$bind(js_name = "signResponse")]
+            pub fn sign_response(
+                &self,
+                body: String,
+                timestamp: f64,
+                nonce: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .sign_response(&body, timestamp, nonce.as_deref())
+                    .map_err($to_js)
+            }
+
+            /// `encryptResource(plaintext, associatedData, originalType, nonce?)`: JSON.
+            #[$bind(js_name = "encryptResource")]
+            pub fn encrypt_resource(
+                &self,
+                plaintext: String,
+                associated_data: String,
+                original_type: String,
+                nonce: Option<String>,
+            ) -> Result<String> {
+                self.inner
+                    .encrypt_resource(
+                        &plaintext,
+                        &associated_data,
+                        &original_type,
+                        nonce.as_deref(),
+                    )
+                    .map_err($to_js)
+            }
+
+            /// `decryptSensitive(ciphertext)`: the text.
+            #[$bind(js_name = "decryptSensitive")]
+            pub fn decrypt_sensitive(&self, ciphertext: String) -> Result<String> {
+                self.inner.decrypt_sensitive(&ciphertext).map_err($to_js)
+            }
+
+            /// `verifyAuthorization(method, pathWithQuery, body, authorization, now)`:
+            /// `[mchid, serialNo, nonce, timestamp]`.
+            #[$bind(js_name = "verifyAuthorization")]
+            pub fn verify_authorization(
+                &self,
+                method: String,
+                path_with_query: String,
+                body: String,
+                authorization: String,
+                now: f64,
+            ) -> Result<Vec<String>> {
+                self.inner
+                    .verify_authorization(&method, &path_with_query, &body, &authorization, now)
+                    .map_err($to_js)
+            }
+        }
     };
 }
 
@@ -1041,6 +1827,7 @@ mod tests {
             assert_eq!(row["message"], e.description());
         }
         assert_eq!(policy["maxAgeSecondsLimit"], 4_294_967_296u64);
+        assert_eq!(policy["payMaxBodyBytes"], crate::pay::MAX_BODY_LEN);
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod error;
 pub mod host;
 mod json_check;
 mod msg;
+pub mod pay;
 pub mod pki;
 mod rng;
 mod signature;

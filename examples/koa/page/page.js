@@ -3,7 +3,7 @@
 // The WeChat client's part comes from the demo server's /demo/wx/* routes (the simulator); the
 // calls to "your server" are the same requests a mini program's wx.request would send.
 ;(function () {
-  const state = { token: null, openid: null, logSeq: 0, wechatSeq: 0, busy: false }
+  const state = { token: null, openid: null, order: null, notificationId: null, logSeq: 0, wechatSeq: 0, busy: false }
   const $ = (id) => document.getElementById(id)
 
   function el(tag, className, text) {
@@ -24,6 +24,7 @@
   function showState() {
     $('state-token').textContent = state.token ? short(state.token, 24) : 'none (log in first)'
     $('state-openid').textContent = state.openid || 'none'
+    $('state-order').textContent = state.order ? `${state.order.outTradeNo} ${state.order.status}` : 'none'
   }
 
   /** A card on the timeline for one button press. */
@@ -96,7 +97,7 @@
     const req = el('div', 'request')
     const head = [`${method} ${url}`, 'content-type: application/json']
     for (const [k, v] of Object.entries(headers)) head.push(`${k}: ${k === 'authorization' ? `Bearer ${short(v.slice(7))}` : v}`)
-    req.append(el('div', 'label', 'request'), el('pre', null, `${head.join('\n')}\n\n${pretty(body)}`))
+    req.append(el('div', 'label', 'request'), el('pre', null, body === undefined ? head.filter((h) => !h.startsWith('content-type')).join('\n') : `${head.join('\n')}\n\n${pretty(body)}`))
     const resBox = el('div', 'response')
     resBox.append(el('div', 'label', 'response'))
     grid.append(req, resBox)
@@ -106,7 +107,8 @@
     let status = 0
     let parsed
     try {
-      const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+      const init = body === undefined ? { method, headers } : { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }
+      const res = await fetch(url, init)
       status = res.status
       const text = await res.text()
       try {
@@ -177,7 +179,48 @@
     return true
   }
 
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  /** Waits (quietly) until the server says the order is paid, then shows that answer. */
+  async function paidOrder(step, outTradeNo) {
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(`/orders/${outTradeNo}`, { headers: auth() })
+      if (res.status !== 200 || (await res.json()).status === 'SUCCESS') break
+      await sleep(100)
+    }
+    return call(step, 'server', 'GET', `/orders/${outTradeNo}`, undefined, auth())
+  }
+
+  const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`
+
   const steps = {
+    async order(step) {
+      if (needLogin(step)) return
+      const created = await call(step, 'server', 'POST', '/orders', { item: 'coffee' }, auth())
+      if (created.status !== 200) return finish(step, created, () => '')
+      state.order = { outTradeNo: created.body.outTradeNo, status: 'NOTPAY' }
+      showState()
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/requestPayment', { openid: state.openid, ...created.body.requestPayment })
+      if (wx.status !== 200) return step.done('fail', `wx.requestPayment failed: ${pretty(wx.body)}`)
+      state.notificationId = wx.body.notificationId
+      const r = await paidOrder(step, created.body.outTradeNo)
+      if (r.status === 200) state.order = { outTradeNo: r.body.outTradeNo, status: r.body.status }
+      showState()
+      if (r.status === 200 && r.body.status !== 'SUCCESS') return step.done('fail', `Order ${r.body.outTradeNo} is still ${r.body.status}: no callback reached the server.`)
+      finish(step, r, (b) => `Order ${b.outTradeNo} paid (${yuan(b.total)}, transaction ${b.transactionId}): WeChat Pay's callback was verified, decrypted and handled once.`)
+    },
+
+    async repeat(step) {
+      if (!state.notificationId) return step.done('fail', 'No payment yet: press "order → pay → callback → paid" first.')
+      const wx = await call(step, 'wx', 'POST', '/demo/wx/repeatCallback', { notificationId: state.notificationId })
+      const r = await call(step, 'server', 'GET', `/orders/${state.order.outTradeNo}`, undefined, auth())
+      const dup = r.log.some((e) => e.event === 'pay_notify' && e.outcome === 'duplicate')
+      if (r.status === 200 && wx.body.status >= 200 && wx.body.status < 300 && dup) {
+        return step.done('ok', `WeChat's repeat was acknowledged (HTTP ${wx.body.status}) without running the handler again: order ${r.body.outTradeNo} stays ${r.body.status}.`)
+      }
+      finish(step, r, () => `Unexpected: the repeated callback was answered HTTP ${wx.body.status}.`)
+    },
+
     async login(step) {
       const r = await wxLogin(step)
       finish(step, r, (b) => `Logged in as ${b.openid}: the server keeps session_key, the mini program keeps the token.`)

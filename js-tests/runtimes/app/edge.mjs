@@ -5,7 +5,11 @@ import * as wx from 'wxcrypt'
 import vectors from './vectors.json'
 import { run } from './checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as pay from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
+import * as payClient from 'wxcrypt/pay-client'
+import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 
 globalThis.__wxcryptResults = run(wx, vectors, 'wasm')
 // Asynchronous (WebCrypto): the host awaits this promise.
-globalThis.__wxcryptAsyncResults = runApiSecurity(wx, vectors, 'webcrypto')
+globalThis.__wxcryptAsyncResults = Promise.all([runApiSecurity(wx, vectors, 'webcrypto'), runPay(pay, vectors, 'webcrypto'), runPayClient(payClient), runPayClientReal(payClient, pay, vectors)]).then((r) => r.flat())

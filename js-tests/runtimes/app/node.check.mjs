@@ -10,6 +10,10 @@ import { Hono } from 'hono'
 import * as honoEsm from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as payEsm from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
+import * as payClient from 'wxcrypt/pay-client'
+import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 import { runApiSecurityClient } from './api-security-client-checks.mjs'
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'))
@@ -41,6 +45,17 @@ for (const [flavour, wx] of [['import', esm], ['require', cjs]]) {
   for (const { name, error } of await runApiSecurity(wx, vectors, 'node:crypto')) {
     test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
   }
+}
+
+for (const [flavour, pay] of [['import', payEsm], ['require', cjsRequire('wxcrypt/pay')]]) {
+  for (const { name, error } of await runPay(pay, vectors, 'node:crypto')) {
+    test(`node ${process.versions.node} ${flavour}: ${name}`, () => assert.equal(error, null))
+  }
+  test(`node ${process.versions.node} ${flavour}: wxcrypt/pay backend`, () => assert.equal(pay.backend, expected))
+}
+
+for (const { name, error } of [...(await runPayClient(payClient)), ...(await runPayClientReal(payClient, payEsm, vectors))]) {
+  test(`node ${process.versions.node}: ${name}`, () => assert.equal(error, null))
 }
 
 for (const [flavour, hono] of [['import', honoEsm], ['require', cjsRequire('wxcrypt/hono')]]) {

@@ -6,7 +6,11 @@ import { run } from './checks.mjs'
 import { Hono } from 'hono'
 import * as hono from 'wxcrypt/hono'
 import { runHono } from './hono-checks.mjs'
+import * as payClient from 'wxcrypt/pay-client'
+import { runPayClient, runPayClientReal } from './pay-client-checks.mjs'
 import { runApiSecurity } from './api-security-checks.mjs'
+import * as pay from 'wxcrypt/pay'
+import { runPay } from './pay-checks.mjs'
 import { runApiSecurityClient } from './api-security-client-checks.mjs'
 
 export default {
@@ -20,7 +24,15 @@ export default {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }
+    for (const { name, error } of await runPay(pay, vectors, 'webcrypto')) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
     for (const { name, error } of await runHono(Hono, hono, wx, vectors)) {
+      console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
+      if (error !== null) failed.push(name)
+    }
+    for (const { name, error } of [...(await runPayClient(payClient)), ...(await runPayClientReal(payClient, pay, vectors))]) {
       console.log(`${error === null ? 'ok' : 'FAIL'} - workerd: ${name}${error === null ? '' : `\n${error}`}`)
       if (error !== null) failed.push(name)
     }

@@ -137,8 +137,8 @@ function answerObject(text) {
 
 /**
  * The classes over `binding`; `call` turns the backend's coded failures into WXCryptError;
- * `rsaSigner(pkcs8Base64)`, when given, returns `(stringToSign) => Promise<base64 signature>`
- * (RSA-PSS SHA-256 salt 32) made by the host's crypto.
+ * `rsaSigner(pkcs8Base64)`, when given, returns `(stringToSign) => base64 signature` (or a
+ * Promise of one; RSA-PSS SHA-256 salt 32) made by the host's crypto.
  */
 function createApiSecurity(binding, call, rsaSigner) {
   /**
@@ -300,4 +300,4 @@ function createApiSecurity(binding, call, rsaSigner) {
   return { ApiSecurity, ApiSecurityPlatform }
 }
 
-module.exports = { createApiSecurity }
+module.exports = { createApiSecurity, seconds, options, object, maxSkew }

@@ -315,4 +315,4 @@ function createApi(binding, backend, host = {}) {
   return api
 }
 
-module.exports = { createApi, WXCryptError }
+module.exports = { createApi, WXCryptError, ErrorCode }

@@ -1,24 +1,41 @@
 'use strict'
-// RSA-PSS SHA-256 salt 32 with node:crypto (OpenSSL) and a KeyObject made once, for ApiSecurity
-// on Node and Bun: measured faster than the core's RSA on both backends and than WebCrypto
-// (bench/api-security.mjs). The key is the PKCS#8 DER the core validated.
+// The host's RSA with node:crypto (OpenSSL), for ApiSecurity (RSA-PSS SHA-256) and WeChat Pay
+// (SHA256withRSA, RSASSA-PKCS1-v1_5 SHA-256) on Node and Bun: one layer for both, the keys always
+// those the core validated and exported (PKCS#8 DER / SPKI DER, base64), each imported once into
+// a KeyObject. Where each operation runs is measured per feature (bench/api-security.mjs,
+// bench/pay.mjs).
 const crypto = require('node:crypto')
 
-function nodeSigner() {
+/**
+ * Signature: `(pkcs8Base64) => (text) => base64`, synchronous (callers await it as they await
+ * WebCrypto's promise). `scheme` 'pss' (ApiSecurity, salt 32, the default) or 'pkcs1' (WeChat
+ * Pay's SHA256withRSA). `.verifier` is {@link nodeVerifier} of the same scheme.
+ */
+function nodeSigner(scheme = 'pss') {
   const make = (pkcs8) => {
     const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8, 'base64'), format: 'der', type: 'pkcs8' })
-    const opts = { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
-    return async (text) => crypto.sign('sha256', Buffer.from(text, 'utf8'), opts).toString('base64')
+    const opts = scheme === 'pkcs1' ? key : { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+    return (text) => crypto.sign('sha256', Buffer.from(text, 'utf8'), opts).toString('base64')
   }
   make.host = 'node:crypto'
-  // RSASSA-PSS SHA-256 verification (any salt length, as the core's) of an answer, with the
-  // platform key the core validated (SPKI DER): `(spkiBase64) => (text, sigBase64) => Promise<bool>`.
-  make.verifier = (spki) => {
-    const key = crypto.createPublicKey({ key: Buffer.from(spki, 'base64'), format: 'der', type: 'spki' })
-    const opts = { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }
-    return async (text, sig) => crypto.verify('sha256', Buffer.from(text, 'utf8'), opts, Buffer.from(sig, 'base64'))
-  }
+  make.verifier = nodeVerifier(scheme)
   return make
 }
 
-module.exports = { nodeSigner }
+/**
+ * Verification with a platform key the core validated (base64 SPKI DER, imported once):
+ * `(spkiBase64) => (text, signatureBase64) => boolean`. 'pss': RSASSA-PSS SHA-256, any salt
+ * length (as the core's); 'pkcs1': RSASSA-PKCS1-v1_5 SHA-256. Synchronous: a public-key
+ * operation is cheap enough that a job on the thread pool costs more than it.
+ */
+function nodeVerifier(scheme = 'pss') {
+  const make = (spki) => {
+    const key = crypto.createPublicKey({ key: Buffer.from(spki, 'base64'), format: 'der', type: 'spki' })
+    const opts = scheme === 'pkcs1' ? key : { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }
+    return (text, sig) => crypto.verify('sha256', Buffer.from(text, 'utf8'), opts, Buffer.from(sig, 'base64'))
+  }
+  make.host = 'node:crypto'
+  return make
+}
+
+module.exports = { nodeSigner, nodeVerifier }
