@@ -463,3 +463,36 @@ test('which operation runs where', () => {
   const sm = new ApiSecurity({ ...base, privateKey: app.privatePem, privateKeySn: 'a', platformCertificates: [{ sn: 'p', certificate: cur.publicPem }] })
   assert.equal(sm.signer, 'rust')
 })
+
+test('a platform key the host cannot import: its own error (not SignatureInvalid), the held answer released', async () => {
+  const path = require('node:path')
+  const { root } = require('./support/wxcrypt.js')
+  const lib = path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto')
+  const { createApi } = require(path.join(lib, 'api.js'))
+  const { nodeSigner } = require(path.join(lib, 'sign-node.js'))
+  const binding = wxcrypt.backend === 'native' ? require(path.join(lib, 'native.js')).loadNative() : require(path.join(lib, 'wasm-node.js')).loadWasm()
+  const signer = nodeSigner()
+  let refuse = true
+  const rsaSigner = Object.assign((pkcs8) => signer(pkcs8), {
+    host: signer.host,
+    verifier: (spki) => {
+      if (refuse) throw new Error('this host has no RSA-PSS')
+      return signer.verifier(spki)
+    },
+  })
+  const sec = new (createApi(binding, wxcrypt.backend, { rsaSigner }).ApiSecurity)(vectorConfig())
+  const res = { headers: v.response.headers, body: v.response.body }
+  const now = { now: Number(v.response.headers['Wechatmp-TimeStamp']) }
+  await assert.rejects(sec.openResponse(URL_, res, now), /this host has no RSA-PSS/)
+  refuse = false
+  assert.deepEqual(await sec.openResponse(URL_, res, now), v.response.answer)
+})
+
+test('a 编号 given twice among the platform certificates is refused (one key per 编号)', () => {
+  const { cur, base, app } = pair(RSA)
+  const cert = { sn: 'p1', certificate: cur.publicPem }
+  assert.throws(
+    () => new ApiSecurity({ ...base, privateKey: app.privatePem, privateKeySn: 'appsn', platformCertificates: [cert, { ...cert }] }),
+    (e) => e instanceof WXCryptError && e.code === 'InvalidArgument',
+  )
+})

@@ -196,7 +196,9 @@ pub struct Sealed {
 /// What [`ApiSecurity::open_response`] returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenedResponse {
-    /// The answer object as JSON, without `_n`, `_appid`, `_timestamp`.
+    /// The answer object as JSON, without `_n`, `_appid`, `_timestamp` (the crate's own
+    /// host paths carry the decrypted text as it is, those fields checked and left in, for the
+    /// host's parser).
     pub json: String,
     /// The 编号 of the held certificate that verified it.
     pub serial: String,
@@ -485,6 +487,15 @@ impl ApiSecurity {
                 .platform_certificates
                 .iter()
                 .any(|(sn, _)| sn.is_empty())
+        {
+            return Err(Error::InvalidArgument);
+        }
+        // One key per 编号: a repeated one would leave which key verifies to the reader.
+        let certs = &config.platform_certificates;
+        if certs
+            .iter()
+            .enumerate()
+            .any(|(i, (sn, _))| certs[..i].iter().any(|(other, _)| other == sn))
         {
             return Err(Error::InvalidArgument);
         }

@@ -375,8 +375,13 @@ impl PendingOpens {
                 "too many answers await the verification of their signature",
             ));
         }
-        let id = self.next;
-        self.next = self.next.wrapping_add(1);
+        // Never an id still held (after 2^32 opens the counter comes round): the cap leaves a
+        // free one within MAX_PENDING_OPENS + 1 steps.
+        let mut id = self.next;
+        while self.slots.contains_key(&id) {
+            id = id.wrapping_add(1);
+        }
+        self.next = id.wrapping_add(1);
         self.slots.insert(id, outcome);
         Ok(id)
     }

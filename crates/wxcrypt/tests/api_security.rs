@@ -466,6 +466,15 @@ fn sm2_third_party_wechat_format_signature() {
 #[test]
 fn keys_refused_with_codes() {
     let v = v();
+    // One key per 编号.
+    let cert = (
+        s(&v, "platform_certificate_sn").to_string(),
+        s(&v, "platform_certificate").to_string(),
+    );
+    assert_eq!(
+        ApiSecurity::new(&config(&v, vec![cert.clone(), cert])).unwrap_err(),
+        Error::InvalidArgument
+    );
     assert_eq!(RsaPrivateKey::from_pem(K1024).unwrap_err(), Error::KeySize);
     assert_eq!(
         RsaPrivateKey::from_pem(s(&v, "platform_certificate")).unwrap_err(),

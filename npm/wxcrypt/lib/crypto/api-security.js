@@ -232,13 +232,22 @@ function createApiSecurity(binding, call, rsaSigner) {
       // decrypts and checks the body, holding the outcome; the host's crypto verifies (a
       // public-key operation); the core then releases the answer only on a true verdict.
       const [id, serial, signed, signature, deprecated] = call(() => this.#core.openVerifyJob(u, headers, body, now))
+      let verify = this.#verifiers.get(serial)
+      if (typeof verify === 'string') {
+        try {
+          verify = rsaSigner.verifier(verify)
+        } catch (err) {
+          // The host cannot use the key (the id is released first): its own error, not a bad
+          // signature.
+          try {
+            this.#core.openVerified(id, false)
+          } catch {}
+          throw err
+        }
+        this.#verifiers.set(serial, verify)
+      }
       let ok = false
       try {
-        let verify = this.#verifiers.get(serial)
-        if (typeof verify === 'string') {
-          verify = rsaSigner.verifier(verify)
-          this.#verifiers.set(serial, verify)
-        }
         ok = (await verify(signed, signature)) === true
       } catch {
         ok = false

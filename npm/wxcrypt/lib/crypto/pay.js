@@ -55,6 +55,16 @@ function bodyText(name, body) {
   }
 }
 
+const encoder = new TextEncoder()
+
+/**
+ * The UTF-8 length of `text`, as the core counts a body against its limit: a string of n UTF-16
+ * units has between n and 3n bytes, so only one near the limit is encoded to count them.
+ */
+function byteLength(text) {
+  return text.length * 3 <= MAX_BODY ? text.length : encoder.encode(text).length
+}
+
 const HEADER_SLOT = new Map([
   ['wechatpay-timestamp', 0],
   ['wechatpay-nonce', 1],
@@ -237,7 +247,7 @@ function createPay(binding, signer, verifier) {
      * verdict).
      */
     #hostKey(ts, nonce, signature, serial, body) {
-      if (ts === undefined || nonce === undefined || signature === undefined || serial === undefined || body.length > MAX_BODY) return undefined
+      if (ts === undefined || nonce === undefined || signature === undefined || serial === undefined || byteLength(body) > MAX_BODY) return undefined
       const entry = this.#verifiers.get(serial)
       if (entry !== undefined) return [serial, entry.verify]
       const found = this.#lower.get(asciiLower(serial))
@@ -301,7 +311,7 @@ function createPay(binding, signer, verifier) {
       let valid = key === undefined ? false : WechatPay.#verdict(key[1], ts, nonce, signature, body)
       if (typeof valid !== 'boolean') valid = await valid
       const keyId = key === undefined ? undefined : key[0]
-      return { serial: call(() => this.#core.verifyHostVerified(ts, nonce, signature, serial, keyId, valid, body.length, now)) }
+      return { serial: call(() => this.#core.verifyHostVerified(ts, nonce, signature, serial, keyId, valid, byteLength(body), now)) }
     }
 
     /**
@@ -330,7 +340,7 @@ function createPay(binding, signer, verifier) {
         plaintext =
           r === undefined
             ? call(() => this.#core.openHostVerifiedBody(ts, nonce, signature, serial, keyId, valid, body, now))
-            : call(() => this.#core.openHostVerified(ts, nonce, signature, serial, keyId, valid, body.length, now, r[0], r[1], r[2], r[3]))
+            : call(() => this.#core.openHostVerified(ts, nonce, signature, serial, keyId, valid, byteLength(body), now, r[0], r[1], r[2], r[3]))
       }
       if (notification === undefined) {
         try {
