@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { webCryptoApiSecurity } from './support/webcrypto-api-security.mjs'
+import { interleaved } from './support/timing.mjs'
 import crypto from 'node:crypto'
 import assert from 'node:assert/strict'
 
@@ -41,29 +42,10 @@ const params = JSON.parse(v.request.params)
 const response = { headers: v.response.headers, body: v.response.body }
 const NOW = Number(v.response.headers['Wechatmp-TimeStamp'])
 
-/** One round of `fn`: µs per call over TIME ms. */
-async function round(fn) {
-  let n = 0
-  const t0 = process.hrtime.bigint()
-  const end = t0 + BigInt(TIME) * 1_000_000n
-  let t = t0
-  while (t < end) {
-    await fn()
-    n++
-    t = process.hrtime.bigint()
-  }
-  return Number(t - t0) / 1000 / n
-}
-
-/**
- * Noise-tolerant: every candidate is warmed up, then ROUNDS rounds are run interleaved (one
- * round of each candidate in turn, so a change in the machine's load falls on all of them
- * alike), and each keeps its best round (µs per call).
- */
-async function timeAll(candidates) {
-  for (const c of candidates) for (let i = 0; i < 20; i++) await c.fn()
-  for (const c of candidates) c.us = Infinity
-  for (let r = 0; r < ROUNDS; r++) for (const c of candidates) c.us = Math.min(c.us, await round(c.fn))
+/** Times every row, interleaved across all of them (bench/support/timing.mjs): sets `row.us`. */
+async function timeAll(rows) {
+  const best = await interleaved(rows.map((r, i) => [i, r.fn]), { timeMs: TIME, rounds: ROUNDS })
+  rows.forEach((r, i) => (r.us = best.get(i)))
 }
 
 // ---- the candidates ----

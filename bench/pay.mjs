@@ -12,6 +12,7 @@
 //
 // Environment: BENCH_TIME=ms per candidate and round (default 300), BENCH_ROUNDS (default 5).
 import { createRequire } from 'node:module'
+import { interleaved } from './support/timing.mjs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import crypto from 'node:crypto'
@@ -136,29 +137,8 @@ for (const p of [...Object.values(ours), ...Object.values(placements)]) {
 
 console.log(`pay bench: ${ROUNDS} rounds x ${TIME} ms per candidate, candidates interleaved round by round (the machine is shared), best round; Node ${process.version}, OpenSSL ${process.versions.openssl}; wechatpay-node-v3 ${WxPay ? require('wechatpay-node-v3/package.json').version : '-'}`)
 
-/** One round of `fn` for TIME ms: µs per call. */
-async function round(fn) {
-  let n = 0
-  const t0 = process.hrtime.bigint()
-  const end = t0 + BigInt(TIME) * 1_000_000n
-  let t = t0
-  while (t < end) {
-    await fn()
-    n++
-    t = process.hrtime.bigint()
-  }
-  return Number(t - t0) / 1000 / n
-}
-
-/** Times every candidate of a group, interleaved: [name, best µs] in order. */
-async function group(cands) {
-  for (const [, fn] of cands) for (let i = 0; i < 20; i++) await fn()
-  const best = cands.map(() => Infinity)
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < cands.length; i++) best[i] = Math.min(best[i], await round(cands[i][1]))
-  }
-  return new Map(cands.map(([name], i) => [name, best[i]]))
-}
+/** Times every candidate of a group, interleaved: Map name -> best µs, in order. */
+const group = (cands) => interleaved(cands, { timeMs: TIME, rounds: ROUNDS })
 
 const rows = []
 const targets = []

@@ -602,15 +602,7 @@ impl ApiSecurity {
         body: &str,
         now: u64,
     ) -> Result<OpenedResponse> {
-        let c = self.check_response(url, headers, body, now)?;
-        verify(
-            self.alg,
-            c.key,
-            c.sn,
-            string_to_sign(c.path, c.appid, c.ts, body).as_bytes(),
-            &c.sig,
-        )?;
-        self.finish_response(&c, body)
+        self.open_response_with(url, headers, body, now, open_body)
     }
 
     /// The first half of [`ApiSecurity::open_response`] for a host that runs the RSA-PSS
@@ -726,6 +718,18 @@ impl ApiSecurity {
         body: &str,
         now: u64,
     ) -> Result<OpenedResponse> {
+        self.open_response_with(url, headers, body, now, open_body_text)
+    }
+
+    /// Every check, the signature verified by the core, then `open` on the body.
+    fn open_response_with(
+        &self,
+        url: &str,
+        headers: &Headers,
+        body: &str,
+        now: u64,
+        open: BodyOpener,
+    ) -> Result<OpenedResponse> {
         let c = self.check_response(url, headers, body, now)?;
         verify(
             self.alg,
@@ -734,7 +738,7 @@ impl ApiSecurity {
             string_to_sign(c.path, c.appid, c.ts, body).as_bytes(),
             &c.sig,
         )?;
-        self.finish_response_with(&c, body, open_body_text)
+        self.finish_response_with(&c, body, open)
     }
 
     /// For a host that verifies the RSA-PSS signature itself, in one pass: every check before
