@@ -2,7 +2,9 @@
 //! with its code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod common;
 use base64::Engine as _;
+use common::K1024;
 use serde_json::Value;
 use wxcrypt::aead::AeadKey;
 use wxcrypt::pay::*;
@@ -38,21 +40,6 @@ fn merchant_key() -> String {
         serde_json::from_str(include_str!("../../../vectors/api-security.json")).unwrap();
     a["private_key"].as_str().unwrap().to_string()
 }
-const K1024: &str = "-----BEGIN RSA PRIVATE KEY-----
-MIICWQIBAAKBgQDCKUQebe54+XJjtxBrhMdF1Ly2ERLUAiBDvjvnebMzTJsP+Y+Q
-0o04AV3KlYXmdAk8rzOkH4DzbNdvZd1d7bFifRjhSAxKqHXVXRnR6V6W+qCM9Ij3
-HGSlmbtpiy4R+zfNWfwYj0D7Nt79RYpEsStKr8uw0siuvrFFbXVGZHyebQIDAQAB
-An8l6+liCBaLiizNTPPoDAbfnK0+4hbLUZ77nCwXCa32Vv/yHsvrfTQXvCyVZJ7C
-Y+dp8s4jQAPvh1KMb1jM/5+lRbCQjsP2WzIL24SxFE658riJbbFNjeKKihLJmAXs
-ASzpdPVBZucuTsyZ0xdyhxeUzwn4AO7CBK0TSQn6lfk5AkEA4jQiP8lVrllO7O0k
-5RlQpEdqbDa6+xbEvbhDG30gGzJs5ZNJVAx8ZeTWrrNjhoKocuKbVJJlvLS8pUBv
-qOBJJwJBANu8nwuw7zvdBiq5OVETEdQO+M7TnCV2WZEvjopCyMXsNEHgCtP+T6ge
-dVC74x2oE2Kx5zHqtMdx0Kjmr7GdUEsCQFJ0MHvR1wKbmVJxyv4bsTKAucFCXfwC
-u6pwTT3q6VYglmNEwfj6KCo4NS0vRLsWS3K9OWOljaIwu4b9KvaC8wcCQDzwN29n
-l0ETz8UDbyjT0AruSAQb3V7qTnacKLyhPsrc8bUfLAGUsoSeRcyo/phX52BklAhc
-3du97a8ZornwNbcCQFHpQLkkl0ajBbiinuefXNqiBpExHraDvIIASEQY2tgLMKfD
-2SHfHDtrLQBQdGPgymYaowJjX65kDf0LiMC6c3s=
------END RSA PRIVATE KEY-----";
 
 fn merchant(keys: Vec<PlatformKeySource<'_>>) -> Merchant {
     let mk = merchant_key();

@@ -1,6 +1,6 @@
 //! What the suites share: the official Band vector's app id, key and iv, and its
 //! `encryptedData` read from the shared vectors file (diagnose suites); the fields of a reply
-//! envelope (message-push suites).
+//! envelope (message-push suites); a 1024-bit RSA key, refused everywhere (key-size suites).
 #![allow(dead_code)] // each suite uses its own subset
 
 pub const APP: &str = "wx4f4bc4dec97d474b";
@@ -42,3 +42,20 @@ pub fn envelope(reply: &str, format: wxcrypt::Format) -> [String; 4] {
         }),
     }
 }
+
+/// A 1024-bit RSA private key (PKCS#1): below every RSA key-size floor.
+pub const K1024: &str = "-----BEGIN RSA PRIVATE KEY-----
+MIICWQIBAAKBgQDCKUQebe54+XJjtxBrhMdF1Ly2ERLUAiBDvjvnebMzTJsP+Y+Q
+0o04AV3KlYXmdAk8rzOkH4DzbNdvZd1d7bFifRjhSAxKqHXVXRnR6V6W+qCM9Ij3
+HGSlmbtpiy4R+zfNWfwYj0D7Nt79RYpEsStKr8uw0siuvrFFbXVGZHyebQIDAQAB
+An8l6+liCBaLiizNTPPoDAbfnK0+4hbLUZ77nCwXCa32Vv/yHsvrfTQXvCyVZJ7C
+Y+dp8s4jQAPvh1KMb1jM/5+lRbCQjsP2WzIL24SxFE658riJbbFNjeKKihLJmAXs
+ASzpdPVBZucuTsyZ0xdyhxeUzwn4AO7CBK0TSQn6lfk5AkEA4jQiP8lVrllO7O0k
+5RlQpEdqbDa6+xbEvbhDG30gGzJs5ZNJVAx8ZeTWrrNjhoKocuKbVJJlvLS8pUBv
+qOBJJwJBANu8nwuw7zvdBiq5OVETEdQO+M7TnCV2WZEvjopCyMXsNEHgCtP+T6ge
+dVC74x2oE2Kx5zHqtMdx0Kjmr7GdUEsCQFJ0MHvR1wKbmVJxyv4bsTKAucFCXfwC
+u6pwTT3q6VYglmNEwfj6KCo4NS0vRLsWS3K9OWOljaIwu4b9KvaC8wcCQDzwN29n
+l0ETz8UDbyjT0AruSAQb3V7qTnacKLyhPsrc8bUfLAGUsoSeRcyo/phX52BklAhc
+3du97a8ZornwNbcCQFHpQLkkl0ajBbiinuefXNqiBpExHraDvIIASEQY2tgLMKfD
+2SHfHDtrLQBQdGPgymYaowJjX65kDf0LiMC6c3s=
+-----END RSA PRIVATE KEY-----";

@@ -1,6 +1,7 @@
 'use strict'
 // Small helpers of the simulator (./simulator.js).
 const crypto = require('node:crypto')
+const http = require('node:http')
 
 function sha1(text) {
   return crypto.createHash('sha1').update(text, 'utf8').digest('hex')
@@ -24,4 +25,25 @@ function phoneInfo(phoneNumber) {
   return { phoneNumber: pure, purePhoneNumber: pure, countryCode: 86 }
 }
 
-module.exports = { sha1, safeEqual, phoneInfo }
+/**
+ * An HTTP server on 127.0.0.1:`port` (0: any free port) running `handle(req, res)` (async); a
+ * handler that throws answers 500. Resolves once it listens.
+ */
+async function listen(handle, port) {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return server
+}
+
+module.exports = { sha1, safeEqual, phoneInfo, listen }

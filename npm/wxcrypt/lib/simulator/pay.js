@@ -5,9 +5,9 @@
 // (PUB_KEY_ID_...) or either at random (the ~7-day switch-over); `sim.pay(prepayId)` plays the
 // user paying and delivers a signed, encrypted TRANSACTION.SUCCESS callback to notify_url on
 // WeChat's retry schedule until it is acknowledged with a 2xx.
-const http = require('node:http')
 const crypto = require('node:crypto')
 const { readBody } = require('../read-body.js')
+const { listen } = require('./helpers.js')
 const K = require('./pay-keys.js')
 const { transaction, refundView, refundNotice } = require('./pay-views.js')
 
@@ -277,19 +277,7 @@ async function createPaySimulator(options) {
     return record
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500)
-      res.end()
-    })
-  })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
+  const server = await listen(handle, port)
   const url = `http://127.0.0.1:${server.address().port}`
 
   const platformKeys = []

@@ -4,11 +4,10 @@
 // checksession, checkencryptedmsg, resetusersessionkey, getuserencryptkey) with WeChat's behaviour
 // and errcodes, and the mini-program side (wx.login codes,
 // encryptedData + iv + rawData + signature, phone-number codes) that a test drives.
-const http = require('node:http')
 const crypto = require('node:crypto')
 const { readBody } = require('../read-body.js')
 const { createSecureSide, generateApiSecurityKeys } = require('./api-security.js')
-const { sha1, safeEqual, phoneInfo } = require('./helpers.js')
+const { sha1, safeEqual, phoneInfo, listen } = require('./helpers.js')
 
 const CODE_TTL_MS = 5 * 60 * 1000
 const OLD_TOKEN_GRACE_MS = 5 * 60 * 1000
@@ -292,19 +291,7 @@ async function createSimulator(options) {
     res.end(text)
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500)
-      res.end()
-    })
-  })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
+  const server = await listen(handle, port)
   const url = `http://127.0.0.1:${server.address().port}`
   base = url
 
