@@ -748,6 +748,18 @@ pub struct WechatPayHost {
 }
 
 /// A nonce given by the host, or 32 random alphanumerics.
+/// What the host signs: the message itself, or (`digest`) the base64 of its SHA-256
+/// `DigestInfo` ([`pkcs1v15_sha256_digest_info`](crate::pki::pkcs1v15_sha256_digest_info)).
+fn to_sign(message: String, digest: bool) -> String {
+    use base64::Engine as _;
+    if digest {
+        base64::engine::general_purpose::STANDARD
+            .encode(crate::pki::pkcs1v15_sha256_digest_info(message.as_bytes()))
+    } else {
+        message
+    }
+}
+
 fn pay_nonce(nonce: Option<&str>) -> HostResult<String> {
     match nonce {
         Some(n) => Ok(n.to_string()),
@@ -817,25 +829,10 @@ impl WechatPayHost {
         self.inner.verifier().ids()
     }
 
-    /// The request's string to sign: `[message, timestamp, nonce]` (nonce random when absent).
-    pub fn authorization_message(
-        &self,
-        method: &str,
-        path_with_query: &str,
-        body: &str,
-        timestamp: f64,
-        nonce: Option<&str>,
-    ) -> HostResult<Vec<String>> {
-        let ts = host_seconds("timestamp", timestamp)?.to_string();
-        let nonce = pay_nonce(nonce)?;
-        let m = self
-            .inner
-            .authorization_message(method, path_with_query, body, &ts, &nonce)?;
-        Ok(vec![m, ts, nonce])
-    }
-
     /// [`Merchant::authorization_parts`](crate::pay::Merchant::authorization_parts):
-    /// `[message, before, after]`; the header is `before + signature + after`.
+    /// `[toSign, before, after]`; the header is `before + signature + after`. `toSign` is the
+    /// message, or with `digest` the base64 of its [`pkcs1v15_sha256_digest_info`](crate::pki::pkcs1v15_sha256_digest_info) (for a host
+    /// that signs the block).
     pub fn authorization_parts(
         &self,
         method: &str,
@@ -843,24 +840,14 @@ impl WechatPayHost {
         body: &str,
         timestamp: f64,
         nonce: Option<&str>,
+        digest: bool,
     ) -> HostResult<Vec<String>> {
         let ts = host_seconds("timestamp", timestamp)?.to_string();
         let nonce = pay_nonce(nonce)?;
         let (m, before, after) =
             self.inner
                 .authorization_parts(method, path_with_query, body, &ts, &nonce)?;
-        Ok(vec![m, before, after])
-    }
-
-    /// The `Authorization` header with a signature the host made over
-    /// [`WechatPayHost::authorization_message`]'s message.
-    pub fn authorization_with(
-        &self,
-        nonce: &str,
-        timestamp: &str,
-        signature: &str,
-    ) -> HostResult<String> {
-        Ok(self.inner.authorization_with(nonce, timestamp, signature)?)
+        Ok(vec![to_sign(m, digest), before, after])
     }
 
     /// The `Authorization` header, signed by the core.
@@ -951,19 +938,26 @@ impl WechatPayHost {
         Ok(String::from_utf8(plain.to_vec()).map_err(|_| Error::MalformedEnvelope)?)
     }
 
-    /// Unsigned `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, message]`.
+    /// Unsigned `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, toSign]`,
+    /// `toSign` as in [`WechatPayHost::authorization_parts`].
     pub fn payment_params(
         &self,
         app_id: &str,
         prepay_id: &str,
         time_stamp: &str,
         nonce_str: Option<&str>,
+        digest: bool,
     ) -> HostResult<Vec<String>> {
         let nonce = pay_nonce(nonce_str)?;
         let p = self
             .inner
             .payment_params(app_id, prepay_id, time_stamp, &nonce)?;
-        Ok(vec![p.time_stamp, p.nonce_str, p.package, p.message])
+        Ok(vec![
+            p.time_stamp,
+            p.nonce_str,
+            p.package,
+            to_sign(p.message, digest),
+        ])
     }
 
     /// Signed `wx.requestPayment` parameters: `[timeStamp, nonceStr, package, paySign]`.
@@ -1476,30 +1470,9 @@ macro_rules! host_boundary {
                 self.inner.platform_key_ids()
             }
 
-            /// `authorizationMessage(method, pathWithQuery, body, timestamp, nonce?)`:
-            /// `[message, timestamp, nonce]`.
-            #[$bind(js_name = "authorizationMessage")]
-            pub fn authorization_message(
-                &self,
-                method: String,
-                path_with_query: String,
-                body: String,
-                timestamp: f64,
-                nonce: Option<String>,
-            ) -> Result<Vec<String>> {
-                self.inner
-                    .authorization_message(
-                        &method,
-                        &path_with_query,
-                        &body,
-                        timestamp,
-                        nonce.as_deref(),
-                    )
-                    .map_err($to_js)
-            }
-
-            /// `authorizationParts(method, pathWithQuery, body, timestamp, nonce?)`:
-            /// `[message, before, after]`.
+            /// `authorizationParts(method, pathWithQuery, body, timestamp, nonce, digest)`:
+            /// `[toSign, before, after]` (`toSign` the message, or with `digest` the base64 of
+            /// its SHA-256 DigestInfo).
             #[$bind(js_name = "authorizationParts")]
             pub fn authorization_parts(
                 &self,
@@ -1508,6 +1481,7 @@ macro_rules! host_boundary {
                 body: String,
                 timestamp: f64,
                 nonce: Option<String>,
+                digest: bool,
             ) -> Result<Vec<String>> {
                 self.inner
                     .authorization_parts(
@@ -1516,20 +1490,8 @@ macro_rules! host_boundary {
                         &body,
                         timestamp,
                         nonce.as_deref(),
+                        digest,
                     )
-                    .map_err($to_js)
-            }
-
-            /// `authorizationWith(nonce, timestamp, signature)`: the header.
-            #[$bind(js_name = "authorizationWith")]
-            pub fn authorization_with(
-                &self,
-                nonce: String,
-                timestamp: String,
-                signature: String,
-            ) -> Result<String> {
-                self.inner
-                    .authorization_with(&nonce, &timestamp, &signature)
                     .map_err($to_js)
             }
 
@@ -1689,8 +1651,8 @@ macro_rules! host_boundary {
                 self.inner.decrypt_resource(&resource_json).map_err($to_js)
             }
 
-            /// `paymentParams(appId, prepayId, timeStamp, nonceStr?)`:
-            /// `[timeStamp, nonceStr, package, message]`.
+            /// `paymentParams(appId, prepayId, timeStamp, nonceStr, digest)`:
+            /// `[timeStamp, nonceStr, package, toSign]` (`toSign` as in `authorizationParts`).
             #[$bind(js_name = "paymentParams")]
             pub fn payment_params(
                 &self,
@@ -1698,9 +1660,16 @@ macro_rules! host_boundary {
                 prepay_id: String,
                 time_stamp: String,
                 nonce_str: Option<String>,
+                digest: bool,
             ) -> Result<Vec<String>> {
                 self.inner
-                    .payment_params(&app_id, &prepay_id, &time_stamp, nonce_str.as_deref())
+                    .payment_params(
+                        &app_id,
+                        &prepay_id,
+                        &time_stamp,
+                        nonce_str.as_deref(),
+                        digest,
+                    )
                     .map_err($to_js)
             }
 

@@ -60,7 +60,17 @@ pub fn request_message(
     nonce: &str,
     body: &str,
 ) -> String {
-    format!("{method}\n{path_with_query}\n{timestamp}\n{nonce}\n{body}\n")
+    lines(&[method, path_with_query, timestamp, nonce, body])
+}
+
+/// Each part followed by `\n`, in one allocation.
+fn lines(parts: &[&str]) -> String {
+    let mut m = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for p in parts {
+        m.push_str(p);
+        m.push('\n');
+    }
+    m
 }
 
 /// `timestamp\nnonce\n<raw body bytes>\n` (answers and callbacks).
@@ -77,7 +87,7 @@ pub fn response_message(timestamp: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
 
 /// `appId\ntimeStamp\nnonceStr\nprepay_id=…\n` (`package` is `prepay_id=…`).
 pub fn pay_sign_message(app_id: &str, time_stamp: &str, nonce_str: &str, package: &str) -> String {
-    format!("{app_id}\n{time_stamp}\n{nonce_str}\n{package}\n")
+    lines(&[app_id, time_stamp, nonce_str, package])
 }
 
 fn header_value_ok(v: &str) -> bool {
@@ -713,9 +723,21 @@ impl Merchant {
         nonce: &str,
     ) -> Result<(String, String, String)> {
         let m = self.authorization_message(method, path_with_query, body, timestamp, nonce)?;
-        let h = authorization_header(&self.mch_id, nonce, "S", timestamp, &self.serial_no)?;
-        let at = h.find(r#"signature="S""#).ok_or(Error::InvalidArgument)? + 11;
-        Ok((m, h[..at].to_string(), h[at + 1..].to_string()))
+        if ![&self.mch_id, nonce, timestamp, &self.serial_no]
+            .iter()
+            .all(|v| header_value_ok(v))
+        {
+            return Err(Error::InvalidArgument);
+        }
+        let before = format!(
+            r#"{AUTH_SCHEMA} mchid="{}",nonce_str="{nonce}",signature=""#,
+            self.mch_id
+        );
+        let after = format!(
+            r#"",timestamp="{timestamp}",serial_no="{}""#,
+            self.serial_no
+        );
+        Ok((m, before, after))
     }
 
     /// The `Authorization` header with a signature the host made.

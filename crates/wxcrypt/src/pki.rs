@@ -24,6 +24,24 @@ pub const RSA_MAX_BITS: usize = 8192;
 /// PSS salt length for the server-API security mode.
 pub const PSS_SALT_LEN: usize = 32;
 
+/// The DER prefix of a SHA-256 `DigestInfo` (RFC 8017, section 9.2, note 1).
+const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+/// The `DigestInfo` of SHA-256(`message`) (51 bytes): the block an RSASSA-PKCS1-v1_5 SHA-256
+/// signature pads and exponentiates (EMSA-PKCS1-v1_5, RFC 8017, section 9.2, step 2). For a
+/// host whose RSA signs a block the core hashed and encoded (node:crypto's `privateEncrypt`
+/// with `RSA_PKCS1_PADDING` adds the type-1 padding): the same signature as
+/// [`RsaPrivateKey::sign_pkcs1v15_sha256`] over `message`.
+pub fn pkcs1v15_sha256_digest_info(message: &[u8]) -> [u8; 51] {
+    let mut out = [0u8; 51];
+    out[..19].copy_from_slice(&SHA256_DIGEST_INFO_PREFIX);
+    out[19..].copy_from_slice(&Sha256::digest(message));
+    out
+}
+
 fn check_bits(bits: usize) -> Result<()> {
     if (RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
         Ok(())

@@ -131,6 +131,40 @@ fn published_signature_is_reproduced_and_verifies_with_certificate_and_public_ke
     }
 }
 
+/// The block a host signs for WeChat Pay (node:crypto's `privateEncrypt`, type-1 padding) is
+/// exactly the `T` of EMSA-PKCS1-v1_5 inside wechatpay-go's published signatures: verified by
+/// RustCrypto's unprefixed PKCS#1 v1.5 scheme, which compares the whole block.
+#[test]
+fn digest_info_is_the_block_inside_the_published_signatures() {
+    use rsa::pkcs8::DecodePublicKey as _;
+    let v = v();
+    let key = rsa::PublicKey::from_public_key_pem(&platform_pub()).unwrap();
+    let mut checked = 0;
+    for case in v["signatures"].as_array().unwrap() {
+        let msg = case["message"].as_str().unwrap();
+        let sig = B64
+            .decode(case["signature"].as_str().unwrap_or(""))
+            .unwrap_or_default();
+        let block = pkcs1v15_sha256_digest_info(msg.as_bytes());
+        assert_eq!(block.len(), 51);
+        let r = key.verify(rsa::Pkcs1v15Sign::new_unprefixed(), &block, &sig);
+        assert_eq!(
+            r.is_ok(),
+            case["valid"].as_bool().unwrap(),
+            "{}",
+            case["name"]
+        );
+        // One bit off in the hash: refused.
+        let mut off = block;
+        off[50] ^= 1;
+        assert!(key
+            .verify(rsa::Pkcs1v15Sign::new_unprefixed(), &off, &sig)
+            .is_err());
+        checked += usize::from(r.is_ok());
+    }
+    assert!(checked > 0);
+}
+
 #[test]
 fn published_gcm_vector_with_a_16_byte_key_is_refused() {
     let c = &v()["aes_gcm"][0];

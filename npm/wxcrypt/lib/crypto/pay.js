@@ -162,13 +162,16 @@ function stamp(name, value) {
 }
 
 /**
- * The classes over `binding`; `signer(pkcs8Base64)`, when given, returns `(text) => base64
- * SHA256withRSA signature` (or a Promise of one) made by the host's crypto; `verifier(spkiBase64)`, when given, returns
+ * The classes over `binding`; `signer(pkcs8Base64)`, when given, returns `(toSign) => base64
+ * SHA256withRSA signature` (or a Promise of one) made by the host's crypto, `toSign` the text, or
+ * the base64 SHA-256 DigestInfo the core built when `signer.digest` is true;
+ * `verifier(spkiBase64)`, when given, returns
  * `(text, signatureB64) => boolean | Promise<boolean>` (SHA256withRSA with that platform key; the
  * core makes every other check, then decrypts). Both from lib/crypto/sign-node.js or
  * sign-webcrypto.js, scheme 'pkcs1'.
  */
 function createPay(binding, signer, verifier) {
+  const DIGEST = signer?.digest === true
   /** The merchant's side of WeChat Pay APIv3. */
   class WechatPay {
     #core
@@ -268,13 +271,16 @@ function createPay(binding, signer, verifier) {
       }
     }
 
-    /** The host's signature over `text`: base64, or a promise of it (WebCrypto). */
-    #signText(text) {
+    /**
+     * The host's signature over `toSign` (the text, or the base64 DigestInfo for a signer with
+     * `digest`): base64, or a promise of it (WebCrypto).
+     */
+    #signText(toSign) {
       if (this.#sign === undefined) {
         this.#sign = signer(this.#pkcs8)
         this.#pkcs8 = undefined
       }
-      return this.#sign(text)
+      return this.#sign(toSign)
     }
 
     /**
@@ -292,8 +298,8 @@ function createPay(binding, signer, verifier) {
       if (this.#pkcs8 === undefined && this.#sign === undefined) {
         return call(() => this.#core.authorization(m, p, b, ts, nonce))
       }
-      const [text, before, after] = call(() => this.#core.authorizationParts(m, p, b, ts, nonce))
-      let signature = this.#signText(text)
+      const [toSign, before, after] = call(() => this.#core.authorizationParts(m, p, b, ts, nonce, DIGEST))
+      let signature = this.#signText(toSign)
       if (typeof signature !== 'string') signature = await signature
       return before + signature + after
     }
@@ -378,9 +384,9 @@ function createPay(binding, signer, verifier) {
       if (this.#pkcs8 === undefined && this.#sign === undefined) {
         ;[timeStamp, nonceStr, pkg, paySign] = call(() => this.#core.requestPaymentParams(appId, prepayId, ts, nonce))
       } else {
-        let text
-        ;[timeStamp, nonceStr, pkg, text] = call(() => this.#core.paymentParams(appId, prepayId, ts, nonce))
-        paySign = this.#signText(text)
+        let toSign
+        ;[timeStamp, nonceStr, pkg, toSign] = call(() => this.#core.paymentParams(appId, prepayId, ts, nonce, DIGEST))
+        paySign = this.#signText(toSign)
         if (typeof paySign !== 'string') paySign = await paySign
       }
       return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign }
