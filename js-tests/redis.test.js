@@ -61,9 +61,10 @@ describe('createRedisStore on a real redis-server', TIMEOUT, () => {
       await store.set('forever', 'x')
       assert.equal(Number(await raw.client.sendCommand(['PTTL', `${p}forever`])), -1)
 
-      await store.set('short', 42, 60)
+      // A TTL long enough that a stalled machine still reads the key before it expires.
+      await store.set('short', 42, 1000)
       assert.equal(await store.get('short'), 42)
-      await sleep(150)
+      await sleep(1200)
       assert.equal(await store.get('short'), undefined)
 
       assert.equal(await store.setIfAbsent('lock', 'owner-1', 5000), true)
@@ -116,7 +117,9 @@ describe('createRedisStore on a real redis-server', TIMEOUT, () => {
       await eventually(async () => (await store.get('k')) !== undefined, 10_000, 'answers after SIGCONT')
 
       await redis.kill()
-      await sleep(100) // the client sees the connection close
+      // Once the client has seen the connection close (however long that takes on a loaded
+      // machine), a call fails at once instead of waiting for the timeout.
+      await eventually(async () => (await store.get('k').catch((e) => e))?.code === 'ESTORE_UNAVAILABLE', 5000, 'the close seen')
       const t0 = Date.now()
       const err = await store.get('k').catch((e) => e)
       assert.ok(err instanceof StoreError, String(err))
