@@ -258,6 +258,60 @@ test('keys of the wrong kind or size, a wrong APIv3 key, bad config types', asyn
   await rejects(wrong.openNotification(nodeCallback(PUB_ID), { now: NOW }), 'AeadOpen')
 })
 
+test('wechatpay-java\'s published vectors: GCM both ways, the /v3/certificates answer, OAEP, its key pairs on both sides', async () => {
+  const j = v.java
+  const MID = 'PUB_KEY_ID_0112345678901234567890123456'
+  const p = new WechatPay({
+    mchId: j.merchant_id,
+    merchantSerialNo: j.merchant_certificate_serial,
+    merchantPrivateKey: j.merchant_private_key_pkcs8,
+    apiV3Key: j.api_v3_key,
+    platformKeys: [{ serial: j.platform_certificate_serial, certificate: j.platform_certificate }, { id: MID, publicKey: j.platform_public_key }],
+  })
+  assert.deepEqual(p.platformKeyIds, [j.platform_certificate_serial, MID])
+  // AeadAesCipherTest: the published ciphertext opens; a bad AAD, a bad nonce, 128 zero bytes do not.
+  const g = j.aes_gcm
+  const r = { algorithm: 'AEAD_AES_256_GCM', associated_data: g.associated_data, nonce: g.nonce, ciphertext: g.ciphertext }
+  assert.equal(p.decryptResource(r), g.plaintext)
+  assert.throws(() => p.decryptResource({ ...r, associated_data: g.bad_associated_data }), (e) => e.code === 'AeadOpen')
+  assert.throws(() => p.decryptResource({ ...r, nonce: g.bad_nonce }), (e) => e.code === 'AeadOpen')
+  assert.throws(() => p.decryptResource({ ...r, ciphertext: Buffer.alloc(128).toString('base64') }), (e) => e.code === 'AeadOpen')
+  // The platform side seals the same bytes (the nonce given): the published ciphertext again.
+  const MPUB = new crypto.X509Certificate(j.merchant_certificate).publicKey.export({ type: 'spki', format: 'pem' })
+  const enc = new WechatPayPlatform({ mchId: j.merchant_id, serial: j.platform_certificate_serial, privateKey: j.platform_private_key_pkcs8, apiV3Key: j.api_v3_key, merchantPublicKey: MPUB })
+  assert.equal(enc.encryptResource(g.plaintext, { associatedData: g.associated_data, nonce: g.nonce }).ciphertext, g.ciphertext)
+  // The /v3/certificates answer: its certificate opens with the APIv3 key and has serial_no as its own serial.
+  const item = JSON.parse(j.certificates_response.body).data[0]
+  const pem = p.decryptResource(item.encrypt_certificate)
+  assert.equal(new crypto.X509Certificate(pem).serialNumber, item.serial_no)
+  assert.equal(item.serial_no, j.certificates_response.serial)
+  assert.equal(p.addPlatformKey({ serial: item.serial_no, certificate: pem }), item.serial_no)
+  // RSAPrivacyDecryptorTest: the published OAEP ciphertext under the merchant key.
+  const asMerchantKey = new WechatPayPlatform({ mchId: j.merchant_id, serial: 'X', privateKey: j.merchant_private_key_pkcs8, apiV3Key: j.api_v3_key, merchantPublicKey: j.platform_public_key })
+  assert.equal(asMerchantKey.decryptSensitive(j.oaep.ciphertext), j.oaep.plaintext)
+  assert.throws(() => asMerchantKey.decryptSensitive(j.oaep.bad_ciphertext), (e) => e.code === 'AeadOpen')
+  // The merchant key pair: Authorization and paySign verify with the published merchant certificate.
+  const auth = parseAuth(await p.authorization('POST', '/v3/pay/transactions/jsapi', '{"a":1}', { timestamp: NOW, nonce: 'n0' }))
+  assert.equal(auth.serial, j.merchant_certificate_serial)
+  const mcert = new crypto.X509Certificate(j.merchant_certificate)
+  assert.ok(crypto.verify('sha256', Buffer.from(`POST\n/v3/pay/transactions/jsapi\n${NOW}\nn0\n{"a":1}\n`), mcert.publicKey, Buffer.from(auth.signature, 'base64')))
+  const pp = await p.requestPaymentParams({ appId: 'wx1', prepayId: 'p1', timeStamp: NOW, nonceStr: 'n1' })
+  assert.ok(crypto.verify('sha256', Buffer.from(`wx1\n${NOW}\nn1\nprepay_id=p1\n`), mcert.publicKey, Buffer.from(pp.paySign, 'base64')))
+  const header = `WECHATPAY2-SHA256-RSA2048 mchid="${auth.mchid}",nonce_str="n0",signature="${auth.signature}",timestamp="${NOW}",serial_no="${auth.serial}"`
+  assert.deepEqual(enc.verifyAuthorization('POST', '/v3/pay/transactions/jsapi', '{"a":1}', header, { now: NOW }), { mchId: j.merchant_id, serialNo: j.merchant_certificate_serial, nonce: 'n0', timestamp: String(NOW) })
+  // The platform key pair: callbacks signed with the published platform key open under its certificate and its public key.
+  for (const serial of [j.platform_certificate_serial, MID]) {
+    const pl = new WechatPayPlatform({ mchId: j.merchant_id, serial, privateKey: j.platform_private_key_pkcs8, apiV3Key: j.api_v3_key, merchantPublicKey: MPUB })
+    const n = pl.notification({ resource: TX }, { timestamp: NOW })
+    const opened = await p.openNotification(n, { now: NOW })
+    assert.deepEqual(opened.resource, TX)
+    const { ciphertext, serial: used } = await p.encryptSensitive('张三', { serial })
+    assert.equal(used, serial)
+    const plain = crypto.privateDecrypt({ key: j.platform_private_key_pkcs8, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(ciphertext, 'base64'))
+    assert.equal(plain.toString(), '张三')
+  }
+})
+
 test('with every RSA operation in the core (no host crypto): the same answers and codes', async () => {
   const { createPay } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'pay.js'))
   const { loadBinding } = require(path.join(root, 'npm', 'wxcrypt', 'lib', 'crypto', 'backend.js'))

@@ -823,3 +823,206 @@ fn host_verified_callbacks_and_parts_for_a_host_that_makes_the_rsa_operation() {
             .unwrap()
     );
 }
+
+/// wechatpay-java's published test material (`vectors/wechatpay.json`, "java").
+fn java() -> Value {
+    v()["java"].clone()
+}
+fn java_str(key: &str) -> String {
+    java()[key].as_str().unwrap().to_string()
+}
+
+#[test]
+fn java_published_signature_is_reproduced_and_verifies_only_with_its_certificate() {
+    let j = java();
+    let s = &j["signature"];
+    let (msg, sig) = (
+        s["message"].as_str().unwrap(),
+        s["signature"].as_str().unwrap(),
+    );
+    let key = RsaPrivateKey::from_pem(&java_str("merchant_private_key_pkcs8")).unwrap();
+    assert_eq!(
+        sign(&key, msg.as_bytes()).unwrap(),
+        sig,
+        "PKCS#1 v1.5 is deterministic"
+    );
+    let cert = Certificate::from_pem(&java_str("merchant_certificate")).unwrap();
+    assert_eq!(cert.serial_hex, java_str("merchant_certificate_serial"));
+    let PublicKey::Rsa(cert_key) = cert.public_key else {
+        panic!()
+    };
+    assert_eq!(cert_key, key.public_key());
+    verify_signature(&cert_key, msg.as_bytes(), sig).unwrap();
+    let wechat = RsaPublicKey::from_pem(&java_str("platform_public_key")).unwrap();
+    assert_eq!(
+        verify_signature(&wechat, msg.as_bytes(), sig).unwrap_err(),
+        Error::SignatureInvalid
+    );
+    // The platform certificate carries the published public key under its own serial.
+    let pc = Certificate::from_pem(&java_str("platform_certificate")).unwrap();
+    assert_eq!(pc.serial_hex, java_str("platform_certificate_serial"));
+    let PublicKey::Rsa(pc_key) = pc.public_key else {
+        panic!()
+    };
+    assert_eq!(pc_key, wechat);
+}
+
+#[test]
+fn java_published_gcm_vector_both_directions_and_its_failures() {
+    let j = java();
+    let c = &j["aes_gcm"];
+    let s = |k: &str| c[k].as_str().unwrap().to_string();
+    let key = AeadKey::from_apiv3_key(&java_str("api_v3_key")).unwrap();
+    let r = encrypt_resource(
+        &key,
+        s("plaintext").as_bytes(),
+        &s("associated_data"),
+        "",
+        Some(&s("nonce")),
+    )
+    .unwrap();
+    assert_eq!(r.ciphertext, s("ciphertext"));
+    assert_eq!(
+        &decrypt_resource(&key, &r).unwrap()[..],
+        s("plaintext").as_bytes()
+    );
+    let bad_aad = Resource {
+        associated_data: s("bad_associated_data"),
+        ..r.clone()
+    };
+    assert_eq!(
+        decrypt_resource(&key, &bad_aad).unwrap_err(),
+        Error::AeadOpen
+    );
+    let bad_nonce = Resource {
+        nonce: s("bad_nonce"),
+        ..r.clone()
+    };
+    assert_eq!(
+        decrypt_resource(&key, &bad_nonce).unwrap_err(),
+        Error::AeadOpen
+    );
+    // testDecryptBadCipher: 128 zero bytes.
+    let zeros = Resource {
+        ciphertext: B64.encode([0u8; 128]),
+        ..r
+    };
+    assert_eq!(decrypt_resource(&key, &zeros).unwrap_err(), Error::AeadOpen);
+}
+
+#[test]
+fn java_published_certificates_answer_opens_to_a_certificate_with_its_serial() {
+    let j = java();
+    let body: Value =
+        serde_json::from_str(j["certificates_response"]["body"].as_str().unwrap()).unwrap();
+    let item = &body["data"][0];
+    let key = AeadKey::from_apiv3_key(&java_str("api_v3_key")).unwrap();
+    let r = Resource::from_value(&item["encrypt_certificate"]).unwrap();
+    let plain = decrypt_resource(&key, &r).unwrap();
+    let pem = std::str::from_utf8(&plain).unwrap();
+    let cert = Certificate::from_pem(pem).unwrap();
+    assert_eq!(cert.serial_hex, item["serial_no"].as_str().unwrap());
+    assert_eq!(cert.serial_hex, j["certificates_response"]["serial"]);
+    let mut held = Verifier::new(DEFAULT_MAX_SKEW_SECONDS);
+    let id = held
+        .add(&PlatformKeySource::Certificate {
+            serial: Some(item["serial_no"].as_str().unwrap()),
+            pem,
+        })
+        .unwrap();
+    assert_eq!(id, cert.serial_hex);
+    // One flipped ciphertext byte: the tag refuses it.
+    let mut ct = B64.decode(&r.ciphertext).unwrap();
+    ct[100] ^= 1;
+    let flipped = Resource {
+        ciphertext: B64.encode(&ct),
+        ..r
+    };
+    assert_eq!(
+        decrypt_resource(&key, &flipped).unwrap_err(),
+        Error::AeadOpen
+    );
+}
+
+#[test]
+fn java_published_oaep_ciphertext_decrypts_and_its_bad_case_fails() {
+    let j = java();
+    let o = &j["oaep"];
+    let key = RsaPrivateKey::from_pem(&java_str("merchant_private_key_pkcs8")).unwrap();
+    let ct = B64.decode(o["ciphertext"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        &key.oaep_sha1_decrypt(&ct).unwrap()[..],
+        o["plaintext"].as_str().unwrap().as_bytes()
+    );
+    let bad = B64.decode(o["bad_ciphertext"].as_str().unwrap()).unwrap();
+    assert_eq!(key.oaep_sha1_decrypt(&bad).unwrap_err(), Error::AeadOpen);
+}
+
+/// The whole protocol with the java SDK's published key pairs on both sides: the merchant's
+/// request verifies on the platform side, a callback signed with the published platform key
+/// opens with its certificate and with its public key, a sensitive field comes back.
+#[test]
+fn java_published_keys_run_the_protocol_both_ways() {
+    let mk = java_str("merchant_private_key_pkcs8");
+    let (pc, pp) = (
+        java_str("platform_certificate"),
+        java_str("platform_public_key"),
+    );
+    let serial = java_str("platform_certificate_serial");
+    let m = Merchant::new(&Config {
+        mch_id: &java_str("merchant_id"),
+        merchant_serial_no: &java_str("merchant_certificate_serial"),
+        merchant_private_key: &mk,
+        api_v3_key: &java_str("api_v3_key"),
+        platform_keys: vec![
+            PlatformKeySource::Certificate {
+                serial: Some(&serial),
+                pem: &pc,
+            },
+            PlatformKeySource::PublicKey {
+                id: PUB_ID,
+                pem: &pp,
+            },
+        ],
+        max_skew_seconds: DEFAULT_MAX_SKEW_SECONDS,
+    })
+    .unwrap();
+    let mpub = RsaPrivateKey::from_pem(&mk)
+        .unwrap()
+        .public_key()
+        .to_spki_pem()
+        .unwrap();
+    let pk = java_str("platform_private_key_pkcs8");
+    for id in [serial.as_str(), PUB_ID] {
+        let p = Platform::new(
+            &java_str("merchant_id"),
+            id,
+            &pk,
+            &java_str("api_v3_key"),
+            &mpub,
+            300,
+        )
+        .unwrap();
+        let body = r#"{"out_trade_no":"1217752501201407033233368018"}"#;
+        let auth = m
+            .authorization(
+                "POST",
+                "/v3/pay/transactions/jsapi",
+                body,
+                &NOW.to_string(),
+                "n0nce",
+            )
+            .unwrap();
+        let a = p
+            .verify_authorization("POST", "/v3/pay/transactions/jsapi", body, &auth, NOW)
+            .unwrap();
+        assert_eq!(a.serial_no, java_str("merchant_certificate_serial"));
+        let (h, cb) = callback(&p, NOW);
+        let n = m.open_notification(&h, cb.as_bytes(), NOW).unwrap();
+        assert_eq!(n.serial, id);
+        assert_eq!(String::from_utf8(n.resource.to_vec()).unwrap(), TX);
+        let (ct, used) = m.encrypt_sensitive("张三", Some(id)).unwrap();
+        assert_eq!(used, id);
+        assert_eq!(&p.decrypt_sensitive(&ct).unwrap()[..], "张三".as_bytes());
+    }
+}

@@ -68,6 +68,32 @@ export async function runPay(pay, vectors, host) {
       eq(s.serial, PUB_ID, 'sensitive serial')
       eq(pl.decryptSensitive(s.ciphertext), '张三', 'sensitive round trip')
     },
+    async "WechatPay: wechatpay-java's published GCM vector, /v3/certificates answer, OAEP ciphertext and key pairs"() {
+      const j = w.java
+      const m = new pay.WechatPay({
+        mchId: j.merchant_id,
+        merchantSerialNo: j.merchant_certificate_serial,
+        merchantPrivateKey: j.merchant_private_key_pkcs8,
+        apiV3Key: j.api_v3_key,
+        platformKeys: [{ serial: j.platform_certificate_serial, certificate: j.platform_certificate }, { id: PUB_ID, publicKey: j.platform_public_key }],
+      })
+      const g = j.aes_gcm
+      const r = { algorithm: 'AEAD_AES_256_GCM', associated_data: g.associated_data, nonce: g.nonce, ciphertext: g.ciphertext }
+      eq(m.decryptResource(r), g.plaintext, 'GCM vector')
+      await rejectsCode(() => m.decryptResource({ ...r, associated_data: g.bad_associated_data }), pay, 'AeadOpen', 'GCM bad AAD')
+      await rejectsCode(() => m.decryptResource({ ...r, nonce: g.bad_nonce }), pay, 'AeadOpen', 'GCM bad nonce')
+      const item = JSON.parse(j.certificates_response.body).data[0]
+      const pem = m.decryptResource(item.encrypt_certificate)
+      eq(m.addPlatformKey({ serial: item.serial_no, certificate: pem }), j.certificates_response.serial, 'certificate serial')
+      const asMerchantKey = new pay.WechatPayPlatform({ mchId: j.merchant_id, serial: 'X', privateKey: j.merchant_private_key_pkcs8, apiV3Key: j.api_v3_key, merchantPublicKey: j.platform_public_key })
+      eq(asMerchantKey.decryptSensitive(j.oaep.ciphertext), j.oaep.plaintext, 'OAEP vector')
+      await rejectsCode(() => asMerchantKey.decryptSensitive(j.oaep.bad_ciphertext), pay, 'AeadOpen', 'OAEP bad ciphertext')
+      for (const serial of [j.platform_certificate_serial, PUB_ID]) {
+        const pl = new pay.WechatPayPlatform({ mchId: j.merchant_id, serial, privateKey: j.platform_private_key_pkcs8, apiV3Key: j.api_v3_key, merchantPublicKey: j.platform_public_key })
+        const opened = await m.openNotification(pl.notification({ resource: TX }, { timestamp: NOW }), { now: NOW })
+        eq(JSON.stringify(opened.resource), JSON.stringify(TX), `java ${serial} resource`)
+      }
+    },
     async 'WechatPay: refusals coded'() {
       const m = merchant()
       const n = platform(PUB_ID).notification({ resource: TX }, { timestamp: NOW })
