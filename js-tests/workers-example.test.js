@@ -7,12 +7,9 @@
 // the session check, and message push (URL verification, a safe-mode POST, a bad signature).
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const fs = require('node:fs')
-const net = require('node:net')
-const os = require('node:os')
 const path = require('node:path')
-const { spawn } = require('node:child_process')
 const { root } = require('./support/wxcrypt.js')
+const { startWorkerd } = require('./support/workerd.js')
 const { createSimulator } = require(path.join(root, 'npm', 'wxcrypt', 'simulator.js'))
 const { WXBizMsgCrypt, urlSignature } = require(path.join(root, 'npm', 'wxcrypt'))
 
@@ -22,103 +19,24 @@ const SECRET = 'workers-example-secret'
 const PUSH_TOKEN = 'AAAAA'
 const PUSH_AES_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-    s.on('error', reject)
-  })
-}
-
-async function bundle(dir) {
-  const esbuild = require('esbuild')
-  await esbuild.build({
-    entryPoints: [path.join(example, 'test', 'harness.mjs')],
-    outfile: path.join(dir, 'worker.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'browser'],
-    logLevel: 'error',
-    plugins: [{
-      name: 'wasm-module',
-      setup(build) {
-        build.onResolve({ filter: /\.wasm$/ }, () => ({ path: './wxcrypt_wasm_bg.wasm', external: true }))
-      },
-    }],
-  })
-  fs.copyFileSync(path.join(root, 'npm', 'wxcrypt', 'wasm', 'wxcrypt_wasm_bg.wasm'), path.join(dir, 'wxcrypt_wasm_bg.wasm'))
-}
-
-/** workerd's config: what wrangler.toml declares, with the simulator as WeChat's API. */
-function config(port, simUrl) {
-  const text = (name, value) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`
-  return `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "internet", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "wxcrypt_wasm_bg.wasm", wasm = embed "wxcrypt_wasm_bg.wasm"),
-  ],
-  compatibilityDate = "2025-09-01",
-  globalOutbound = "internet",
-  bindings = [
-    ${text('WECHAT_APPID', APP_ID)},
-    ${text('WECHAT_SECRET', SECRET)},
-    ${text('WECHAT_BASE_URL', simUrl)},
-    ${text('PUSH_TOKEN', PUSH_TOKEN)},
-    ${text('PUSH_AES_KEY', PUSH_AES_KEY)},
-  ],
-);
-`
-}
-
 test('examples/workers under workerd: login, phone, push', { timeout: 60_000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxcrypt-workers-'))
   const sim = await createSimulator({ appId: APP_ID, secret: SECRET })
-  const port = await freePort()
-  await bundle(dir)
-  fs.writeFileSync(path.join(dir, 'config.capnp'), config(port, sim.url))
-  let output = ''
-  const workerd = spawn(path.join(root, 'node_modules', '.bin', 'workerd'), ['serve', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  workerd.stdout.on('data', (d) => (output += d))
-  workerd.stderr.on('data', (d) => (output += d))
-  t.after(async () => {
-    workerd.kill()
-    await sim.close()
-    fs.rmSync(dir, { recursive: true, force: true })
+  t.after(() => sim.close())
+  // The vars and secrets wrangler.toml names, with the simulator as WeChat's API.
+  const { base, output } = await startWorkerd(t, {
+    entry: path.join(example, 'test', 'harness.mjs'),
+    bindings: { WECHAT_APPID: APP_ID, WECHAT_SECRET: SECRET, WECHAT_BASE_URL: sim.url, PUSH_TOKEN, PUSH_AES_KEY },
   })
-  const base = `http://127.0.0.1:${port}`
   const call = async (method, p, body, headers = {}) => {
     const res = await fetch(base + p, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } })
     const text = await res.text()
     return { status: res.status, text, json: () => JSON.parse(text) }
   }
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(base + '/')
-      break
-    } catch {
-      if (i > 100 || workerd.exitCode !== null) assert.fail(`workerd did not start:\n${output}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
 
   // Login: wx.login's code -> jscode2session at the simulator -> a session in the KV store.
   const { code, openid } = sim.login()
   const login = await call('POST', '/login', { code })
-  assert.equal(login.status, 200, `${login.text}\n${output}`)
+  assert.equal(login.status, 200, `${login.text}\n${output()}`)
   const { token } = login.json()
   assert.match(token, /^[0-9a-f]{64}$/)
   assert.equal(login.json().openid, openid)
