@@ -245,7 +245,8 @@ function opensslSm2(op, key, id, text, sig) {
   }
 }
 
-test('SM4_GCM+SM2withSM3 against OpenSSL (SM2/SM3 by the openssl CLI with distid = 编号, SM4 by node:crypto), both directions', { skip: !opensslSm2Ok && 'no openssl CLI with SM2' }, async () => {
+test('SM4_GCM+SM2withSM3 against OpenSSL (SM2/SM3 by the openssl CLI with distid = 编号, SM4 by node:crypto), both directions', { skip: !opensslSm2Ok && !process.env.CI && 'no openssl CLI with SM2 (under CI=true this is a failure, not a skip)' }, async () => {
+  assert.ok(opensslSm2Ok, 'the independent SM2/SM3 implementation (an openssl CLI with SM2) is missing')
   const app = sm2Keys()
   const plat = sm2Sign
   const sec = new ApiSecurity({ appId: APPID, algorithm: SM, symmetricKey: SYM_SM4, symmetricKeySn: 'symsn', privateKey: app.privatePem, privateKeySn: '8a98f6bba1415c0c4f6879bda6807861', platformCertificates: [{ sn: '79ba700ea147819f640941bceb38b1d1', certificate: plat.publicPem }] })

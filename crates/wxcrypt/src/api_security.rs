@@ -18,9 +18,10 @@
 //!
 //! `Wechatmp-Serial` on requests: the guide's request-header table lists only the three headers
 //! above, while its error table has `40230 API_Missing_Wechatmp_Serial`. [`ApiSecurity`] sends
-//! `Wechatmp-Serial` with the app's asymmetric key 编号 (the key that signed); this is NOT
-//! confirmed by a published source. [`Platform`] accepts a request without it and refuses one
-//! naming another 编号 (40239).
+//! `Wechatmp-Serial` with the app's asymmetric key 编号 (the key that signed), as WxJava does
+//! since its fix for 40234 (binarywang/WxJava, `BaseWxMaServiceImpl::postWithSignature` at
+//! 295a0f32: `header.put("Wechatmp-Serial", rsaKeySn)`); WeChat's guide does not say it.
+//! [`Platform`] accepts a request without it and refuses one naming another 编号 (40239).
 //!
 //! `urlpath` is the URL with its scheme and without the query (a query given is dropped).
 

@@ -66,7 +66,9 @@ function fakeWeChat(wx, platformConfig) {
 
 export async function runApiSecurityClient(wx) {
   const results = []
-  if (typeof wx.ApiSecurity !== 'function' || typeof wx.ApiSecurityPlatform !== 'function') return results
+  if (typeof wx.ApiSecurity !== 'function' || typeof wx.ApiSecurityPlatform !== 'function') {
+    return [{ name: 'api security: the entry exports ApiSecurity and ApiSecurityPlatform', error: `got ${typeof wx.ApiSecurity} / ${typeof wx.ApiSecurityPlatform}` }]
+  }
   const app = await rsaPair()
   const plat = await rsaPair()
   const symmetricKey = b64(crypto.getRandomValues(new Uint8Array(32)))
