@@ -258,6 +258,47 @@ describe('WeChatClient against the simulator', TIMEOUT, () => {
     assert.equal(err.code, 'ETIMEDOUT')
     assert.ok(!err.message.includes(SECRET) && !util.inspect(err).includes(SECRET))
   })
+
+  // A fetch given in the options owes the client nothing: the deadline must hold without its help.
+  // (Each test has its own timeout: without the race in lib/deadline.js these calls never settle.)
+  test('a fetch that ignores its signal and never settles: ETIMEDOUT within timeoutMs', { timeout: 10_000 }, async () => {
+    const seen = []
+    const deaf = (url, init) => {
+      seen.push(init.signal)
+      return new Promise(() => {})
+    }
+    const t0 = Date.now()
+    const err = await client({ fetch: deaf, timeoutMs: 100, retries: 0 }).code2Session('abc').catch((e) => e)
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`)
+    assert.ok(err instanceof WeChatApiError, String(err))
+    assert.equal(err.code, 'ETIMEDOUT')
+    assert.equal(err.errcode, null)
+    assert.equal(err.errmsg, 'no answer within 100 ms')
+    assert.equal(err.api, '/sns/jscode2session')
+    assert.equal(seen.length, 1)
+    assert.equal(seen[0].aborted, true) // still asked to stop
+    assert.ok(!err.message.includes(SECRET) && !util.inspect(err).includes(SECRET))
+  })
+
+  test('an answer body that sends a chunk and then stalls (and ignores cancel): ETIMEDOUT', { timeout: 10_000 }, async () => {
+    const stalled = async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('{"openid":'))
+          },
+          cancel() {},
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      )
+    const t0 = Date.now()
+    const err = await client({ fetch: stalled, timeoutMs: 100, retries: 0 }).code2Session('abc').catch((e) => e)
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`)
+    assert.ok(err instanceof WeChatApiError, String(err))
+    assert.equal(err.code, 'ETIMEDOUT')
+    assert.equal(err.errcode, null)
+    assert.equal(err.errmsg, 'no answer within 100 ms')
+  })
 })
 
 describe('the simulator', TIMEOUT, () => {

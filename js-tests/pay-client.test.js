@@ -132,6 +132,65 @@ describe(`WechatPayClient (WechatPay: ${source})`, () => {
     assert.ok(!e2.message.includes(API_V3_KEY))
   })
 
+  // A fetch given in the options owes the client nothing: the deadline must hold without its help.
+  // (Each test has its own timeout: without the race in lib/deadline.js these calls never settle.)
+  test('bounded even when the fetch ignores its signal and never settles: ETIMEDOUT within timeoutMs', { timeout: 10_000 }, async () => {
+    const seen = []
+    const deaf = (url, init) => {
+      seen.push(init.signal)
+      return new Promise(() => {})
+    }
+    const client = new WechatPayClient(clientOptions(k, { fetch: deaf, timeoutMs: 100 }))
+    const t0 = Date.now()
+    const err = await client.queryRefund('x').catch((e) => e)
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`)
+    assert.ok(err instanceof WechatPayApiError, String(err))
+    assert.equal(err.code, 'ETIMEDOUT')
+    assert.equal(err.status, 0)
+    assert.equal(err.errmsg, 'no answer within 100 ms')
+    assert.equal(err.api, 'GET /v3/refund/domestic/refunds/x')
+    assert.equal(seen.length, 1)
+    assert.equal(seen[0].aborted, true) // still asked to stop
+  })
+
+  test('bounded even when the answer body sends a chunk and then stalls (and ignores cancel): ETIMEDOUT', { timeout: 10_000 }, async () => {
+    const stalled = async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('{"code":'))
+          },
+          cancel() {},
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      )
+    const client = new WechatPayClient(clientOptions(k, { fetch: stalled, timeoutMs: 100 }))
+    const t0 = Date.now()
+    const err = await client.queryByOutTradeNo('x').catch((e) => e)
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`)
+    assert.ok(err instanceof WechatPayApiError, String(err))
+    assert.equal(err.code, 'ETIMEDOUT')
+    assert.equal(err.errmsg, 'no answer within 100 ms')
+  })
+
+  test('a store whose get never settles: the first call still completes with the configured keys, within storeTimeoutMs', { timeout: 10_000 }, async () => {
+    const fake = createFakePay(k, { mode: 'publicKey' })
+    const logged = []
+    const store = { get: () => new Promise(() => {}), set: async () => {}, delete: async () => {} }
+    const client = new WechatPayClient(clientOptions(k, { fetch: fake.fetch, store, storeTimeoutMs: 50, log: (e) => logged.push(e) }))
+    const t0 = Date.now()
+    const o = order()
+    const { prepayId } = await client.jsapiOrder(o)
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`)
+    // The answer was verified with the configured public key: no certificate download either.
+    assert.match(prepayId, /^wx[0-9a-f]{24}$/)
+    assert.deepEqual(fake.calls, ['POST /v3/pay/transactions/jsapi'])
+    assert.deepEqual(
+      logged.map((e) => [e.level, e.event, e.message]),
+      [['warn', 'pay-certificates-store', 'platform certificates: store unavailable (ESTORE_TIMEOUT); using the configured keys']],
+    )
+  })
+
   test('no secret in inspect, JSON or errors; arguments checked', async () => {
     const client = new WechatPayClient(clientOptions(k, { fetch: async () => new Response('{}', { status: 500 }) }))
     const shown = util.inspect(client, { depth: 5 }) + JSON.stringify(client)

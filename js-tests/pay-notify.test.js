@@ -245,13 +245,28 @@ describe('adapters end to end', () => {
   })
 })
 
-test('types: wxcrypt/pay-client as a TypeScript consumer writes it (js-tests/types/pay-client.cts)', { timeout: 120_000 }, () => {
+/** tsc --noEmit --strict on js-tests/types/<file> (CommonJS, node16 resolution): its errors fail the test. */
+function typeCheck(file) {
   const { execFileSync } = require('node:child_process')
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-  const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', path.join(__dirname, 'types', 'pay-client.cts')]
+  const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', path.join(__dirname, 'types', file)]
   try {
     execFileSync(process.execPath, [tsc, ...args], { stdio: 'pipe', timeout: 120_000, encoding: 'utf8' })
   } catch (e) {
     assert.fail(`tsc: ${e.stdout}${e.stderr}`)
   }
+}
+
+test('types: wxcrypt/pay-client as a TypeScript consumer writes it (js-tests/types/pay-client.cts)', { timeout: 120_000 }, () => {
+  typeCheck('pay-client.cts')
+})
+
+// Each file also holds @ts-expect-error lines (a number body, a missing key, an unknown error
+// code): a declaration that stops refusing the misuse fails the check too.
+test('types: wxcrypt/pay (WechatPay, WechatPayPlatform) as a TypeScript consumer writes it (js-tests/types/pay.cts)', { timeout: 120_000 }, () => {
+  typeCheck('pay.cts')
+})
+
+test('types: ApiSecurity, ApiSecurityPlatform and WeChatClient({ apiSecurity }) as a TypeScript consumer writes them (js-tests/types/api-security.cts)', { timeout: 120_000 }, () => {
+  typeCheck('api-security.cts')
 })

@@ -54,7 +54,7 @@ export interface ApiSecurityClientOptions {
   symmetricKeySn: string
   privateKey: string
   privateKeySn: string
-  platformCertificates: Array<{ sn: string; certificate: string }>
+  platformCertificates: ReadonlyArray<{ sn: string; certificate: string }>
   maxSkewSeconds?: number
   /** Each sealed request and opened answer: the plain object beside the headers and body on the wire. */
   onExchange?: (entry: { api: string; direction: 'request' | 'response'; plain: object; headers: Record<string, string>; body: string }) => void
@@ -142,7 +142,8 @@ export interface PhoneInfo {
 /**
  * A failed WeChat API call. `errcode` is WeChat's (40029 invalid or reused code, 45011 rate
  * limit, 40226 blocked user, -1 busy, ...), or `null` with `code` 'ETIMEDOUT' | 'ENETWORK' |
- * 'EBADRESPONSE' when no usable answer came. `message` names the API path only, never the query.
+ * 'EBADRESPONSE' when no usable answer came, 'EAPISECURITY' when (with `apiSecurity`) the answer
+ * did not verify and decrypt. `message` names the API path only, never the query.
  */
 export class WeChatApiError extends Error {
   readonly name: 'WeChatApiError'
@@ -152,7 +153,7 @@ export class WeChatApiError extends Error {
   readonly hint: string
   /** The API path, e.g. '/sns/jscode2session'. */
   readonly api: string
-  readonly code?: 'ETIMEDOUT' | 'ENETWORK' | 'EBADRESPONSE'
+  readonly code?: 'ETIMEDOUT' | 'ENETWORK' | 'EBADRESPONSE' | 'EAPISECURITY'
 }
 
 /**

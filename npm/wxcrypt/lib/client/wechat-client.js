@@ -11,6 +11,7 @@
 // that backend's (lib/client/node.js on Node, lib/crypto/wasm-api.mjs on the edge entries).
 const { nonEmptyString, nonEmptySecret } = require('../args.js')
 const { sha256Hex } = require('../hex.js')
+const { DeadlineError, withDeadline } = require('../deadline.js')
 const { checkStore } = require('../store/call.js')
 const { WeChatApiError } = require('./errors.js')
 const { AccessTokenCache } = require('./token-cache.js')
@@ -238,21 +239,20 @@ class BaseWeChatClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       }
     }
-    const ctl = new AbortController()
-    const timer = setTimeout(() => ctl.abort(), this.timeoutMs)
     let res
     let text
     // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
     const fetch = this.#fetch
     try {
-      res = await fetch(url, { ...init, signal: ctl.signal })
-      text = await res.text()
+      // Raced, not only aborted: a given fetch may ignore the signal, a body may never end.
+      ;({ res, text } = await withDeadline(this.timeoutMs, async (signal) => {
+        const answer = await fetch(url, { ...init, signal })
+        return { res: answer, text: await answer.text() }
+      }))
     } catch (err) {
       // Never keep the original error: undici's causes can carry the URL (and so the secret).
-      if (ctl.signal.aborted) throw new WeChatApiError({ api, code: 'ETIMEDOUT', errmsg: `no answer within ${this.timeoutMs} ms` })
+      if (err instanceof DeadlineError) throw new WeChatApiError({ api, code: 'ETIMEDOUT', errmsg: `no answer within ${this.timeoutMs} ms` })
       throw new WeChatApiError({ api, code: 'ENETWORK', errmsg: (err && err.name) || 'fetch failed' })
-    } finally {
-      clearTimeout(timer)
     }
     let data
     try {

@@ -11,6 +11,7 @@
 // The merchant key and the APIv3 key stay in a private field: never in errors, logs or inspect.
 const { nonEmptyString, positiveMs } = require('../args.js')
 const { checkStore, boundStoreCall, storeDeadline } = require('../store/call.js')
+const { DeadlineError, withDeadline } = require('../deadline.js')
 const { WechatPayApiError } = require('./errors.js')
 const { headerOf } = require('./notify-core.js')
 
@@ -163,20 +164,19 @@ function payClientWith(WechatPay) {
       const headers = { accept: 'application/json', 'user-agent': 'wxcrypt', authorization: await this.#pay.authorization(method, pathWithQuery, text, signing) }
       if (body !== undefined) headers['content-type'] = 'application/json'
       if (wechatpaySerial !== undefined) headers['wechatpay-serial'] = wechatpaySerial
-      const ctl = new AbortController()
-      const timer = setTimeout(() => ctl.abort(), this.timeoutMs)
       // Called unbound: workerd's fetch throws "Illegal invocation" as a method of another object.
       const fetch = this.#fetch
       try {
-        const res = await fetch(this.baseUrl + pathWithQuery, { method, headers, body: body === undefined ? undefined : text, signal: ctl.signal })
-        const bytes = new Uint8Array(await res.arrayBuffer())
-        return { api, status: res.status, headers: res.headers, bytes }
+        // Raced, not only aborted: a given fetch may ignore the signal, a body may never end.
+        return await withDeadline(this.timeoutMs, async (signal) => {
+          const res = await fetch(this.baseUrl + pathWithQuery, { method, headers, body: body === undefined ? undefined : text, signal })
+          const bytes = new Uint8Array(await res.arrayBuffer())
+          return { api, status: res.status, headers: res.headers, bytes }
+        })
       } catch (err) {
         // Never the original error: it could carry the request (and its Authorization).
-        if (ctl.signal.aborted) throw new WechatPayApiError({ api, code: 'ETIMEDOUT', message: `no answer within ${this.timeoutMs} ms` })
+        if (err instanceof DeadlineError) throw new WechatPayApiError({ api, code: 'ETIMEDOUT', message: `no answer within ${this.timeoutMs} ms` })
         throw new WechatPayApiError({ api, code: 'ENETWORK', message: (err && err.name) || 'fetch failed' })
-      } finally {
-        clearTimeout(timer)
       }
     }
 
