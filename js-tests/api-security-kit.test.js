@@ -227,3 +227,25 @@ test('README: the keys from the environment and files', async (t) => {
   assert.equal((await local.getPhoneNumber(sim.phoneNumberCode(openid, '13800138000'))).purePhoneNumber, '13800138000')
   assert.equal(sim.stats().secureRejected, 0)
 })
+
+test('an ApiSecurity instance as apiSecurity: sealed calls, and the rotation warning from its openResponseDetailed', async (t) => {
+  const keys = generateApiSecurityKeys({ appId: APP_ID })
+  const sim = await createSimulator({ appId: APP_ID, secret: SECRET, apiSecurity: { ...keys.platform, ApiSecurityPlatform } })
+  t.after(() => sim.close())
+  const logs = []
+  const sec = new ApiSecurity(keys.app)
+  const client = new WeChatClient({ appId: APP_ID, secret: SECRET, baseUrl: sim.url, log: (e) => logs.push(e), apiSecurity: sec })
+  const { openid } = sim.login()
+  assert.equal((await client.getPhoneNumber(sim.phoneNumberCode(openid, '13800138000'))).purePhoneNumber, '13800138000')
+  assert.equal(sim.stats().secureRejected, 0)
+  const next = sim.apiSecurity.rotateCertificate()
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await client.getPhoneNumber(sim.phoneNumberCode(openid, '13800138001'))).purePhoneNumber, '13800138001')
+  }
+  const warnings = logs.filter((e) => e.event === 'api-security-deprecated-certificate')
+  assert.equal(warnings.length, 1)
+  assert.equal(warnings[0].serial, keys.app.platformCertificates[0].sn)
+  assert.equal(warnings[0].newSerial, next.sn)
+  // Not an options object and not an opener: a TypeError, before any call.
+  assert.throws(() => new WeChatClient({ appId: APP_ID, secret: SECRET, apiSecurity: { sealRequest() {} } }), TypeError)
+})

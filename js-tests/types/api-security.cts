@@ -98,3 +98,9 @@ export async function client(store?: ConstructorParameters<typeof WeChatClient>[
 
 // @ts-expect-error apiSecurity needs its keys, not only the appid
 export const incomplete = new WeChatClient({ appId: 'wx', secret: 's', apiSecurity: { appId: 'wx', algorithm: 'AES256_GCM+RSAwithSHA256' } })
+
+// A ready ApiSecurity instance is an `apiSecurity` too; an object with only one of its methods is not.
+export const fromInstance = new WeChatClient({ appId: 'wx', secret: 's', apiSecurity: new ApiSecurity(config) })
+// @ts-expect-error an opener needs both sealRequest and openResponse
+export const halfOpener = new WeChatClient({ appId: 'wx', secret: 's', apiSecurity: { sealRequest: async () => ({ headers: {}, body: '' }) } })
+

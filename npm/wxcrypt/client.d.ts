@@ -41,9 +41,17 @@ export interface WeChatClientOptions {
    * Server-API security mode (服务端 API 签名加密): the ApiSecurity options (keys and their 编号 from
    * the MP admin, 开发管理 -> 开发设置 -> API安全). Calls to the APIs that support it
    * (getuserphonenumber, getuserencryptkey, checkencryptedmsg) are sealed and their answers opened;
-   * an answer that does not verify is a WeChatApiError with code 'EAPISECURITY'.
+   * an answer that does not verify is a WeChatApiError with code 'EAPISECURITY'. An `ApiSecurity`
+   * instance is taken as it is (its `openResponseDetailed`, when present, names a retiring certificate).
    */
-  apiSecurity?: ApiSecurityClientOptions
+  apiSecurity?: ApiSecurityClientOptions | ApiSecurityOpener
+}
+
+/** What `WeChatClient` needs of a ready opener: an `ApiSecurity` instance (of any wxcrypt entry) fits. */
+export interface ApiSecurityOpener {
+  sealRequest(url: string, params: object): Promise<{ headers: Record<string, string>; body: string }>
+  openResponse(url: string, response: { headers: Headers; body: string }): Promise<object>
+  openResponseDetailed?(url: string, response: { headers: Headers; body: string }): Promise<{ answer: object; serial: string; deprecated: boolean }>
 }
 
 /** `WeChatClient`'s `apiSecurity`: the ApiSecurity options, and a hook that sees each sealed exchange (demos). */
